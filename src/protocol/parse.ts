@@ -5,13 +5,7 @@
  * state safe; this runs for every frame, so it stays cheap.
  */
 import { ProtocolError } from '../errors.js';
-import type {
-  EventMessage,
-  PlayerUpdateMessage,
-  ReadyMessage,
-  ServerMessage,
-  StatsMessage,
-} from './messages.js';
+import type { PlayerUpdateMessage, ServerMessage, StatsMessage } from './messages.js';
 
 export type ParsedFrame =
   | { kind: 'message'; message: ServerMessage }
