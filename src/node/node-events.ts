@@ -1,0 +1,44 @@
+/** Events of a {@link Node}: name → payload. */
+import type { LavafleetError } from '../errors.js';
+import type { EventMessage, PlayerUpdateMessage } from '../protocol/messages.js';
+import type { LavalinkPlayer } from '../protocol/player.js';
+import type { Stats } from '../protocol/stats.js';
+import type { NodeStatus } from './node-status.js';
+
+/** Structured debug output; built only when someone listens. */
+export interface DebugEvent {
+  /** Where it comes from, e.g. `node:main`, `pool`. */
+  scope: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface NodeEvents {
+  /** The WebSocket is open (the `ready` op follows). */
+  connect: { node: string; resumedHeader: boolean | null };
+  /** Lavalink sent `ready`: the node can be used. */
+  ready: { node: string; resumed: boolean; sessionId: string };
+  /** The socket closed or the attempt failed. */
+  disconnect: { node: string; code: number; reason: string };
+  /** A reconnect attempt is scheduled after `delayMs`. */
+  reconnecting: { node: string; attempt: number; delayMs: number };
+  /** Reconnect attempts are used up; the node stays disconnected until `connect()`. */
+  reconnectExhausted: { node: string; attempts: number };
+  /** The status changed. */
+  statusChange: { node: string; from: NodeStatus; to: NodeStatus };
+  /** A stats frame arrived. */
+  stats: { node: string; stats: Stats; receivedAt: number };
+  /** The session was resumed; `players` is the server's state, fetched after `ready`. */
+  resumed: { node: string; sessionId: string; players: LavalinkPlayer[] };
+  /** A session lavafleet wanted to resume is gone; its players must be re-created. */
+  sessionLost: { node: string; previousSessionId: string; sessionId: string };
+  /** A `playerUpdate` op (the frame itself: no copy on the hot path). */
+  playerUpdate: PlayerUpdateMessage;
+  /** A known `event` op (track and voice events). */
+  event: EventMessage;
+  /** An unknown op or event type (plugins), passed on untouched. */
+  raw: { node: string; payload: Record<string, unknown> };
+  /** Something went wrong that lavafleet handled; the node carries on unless a status change says so. */
+  error: LavafleetError;
+  debug: DebugEvent;
+}

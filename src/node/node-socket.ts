@@ -1,0 +1,145 @@
+/**
+ * One WebSocket connection attempt to a Lavalink node: the handshake, the heartbeat, and frame
+ * parsing. It reports exactly one end (`onEnd`) however the socket dies, so the Node above it never
+ * sees a late or duplicate failure from an attempt it has already moved past.
+ */
+import WebSocket from 'ws';
+import type { IncomingMessage } from 'node:http';
+import { parseFrame } from '../protocol/parse.js';
+import type { ParsedFrame } from '../protocol/parse.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
+import { HEARTBEAT_TIMEOUT_CODE } from './close-codes.js';
+
+/** How an attempt ended. */
+export type SocketEnd =
+  | { kind: 'closed'; code: number; reason: string; wasOpen: boolean }
+  | { kind: 'rejected'; status: number }
+  | { kind: 'failed'; error: Error; wasOpen: boolean };
+
+export interface NodeSocketHandlers {
+  onOpen(resumedHeader: boolean | null): void;
+  onFrame(frame: ParsedFrame): void;
+  onPong(rttMs: number): void;
+  onEnd(end: SocketEnd): void;
+}
+
+export interface NodeSocketOptions {
+  url: string;
+  headers: Record<string, string>;
+  heartbeatMs: number;
+  handshakeTimeoutMs: number;
+  clock: Clock;
+}
+
+export class NodeSocket {
+  readonly #ws: WebSocket;
+  readonly #handlers: NodeSocketHandlers;
+  readonly #clock: Clock;
+  #heartbeat: TimerHandle | undefined;
+  #pingSentAt: number | null = null;
+  #open = false;
+  #ended = false;
+
+  constructor(options: NodeSocketOptions, handlers: NodeSocketHandlers) {
+    this.#handlers = handlers;
+    this.#clock = options.clock;
+    this.#ws = new WebSocket(options.url, {
+      headers: options.headers,
+      handshakeTimeout: options.handshakeTimeoutMs,
+      perMessageDeflate: false,
+      followRedirects: false,
+    });
+    const ws = this.#ws;
+    ws.on('upgrade', (response: IncomingMessage) => {
+      const header = response.headers['session-resumed'];
+      this.#resumedHeader = header === undefined ? null : header === 'true';
+    });
+    ws.on('open', () => this.#onOpen(options.heartbeatMs));
+    ws.on('message', (data: WebSocket.RawData) => {
+      if (this.#ended) return;
+      this.#handlers.onFrame(parseFrame(data));
+    });
+    ws.on('pong', () => this.#onPong());
+    ws.on('unexpected-response', (request, response: IncomingMessage) => {
+      response.resume();
+      request.destroy();
+      this.#end({ kind: 'rejected', status: response.statusCode ?? 0 });
+    });
+    ws.on('error', (error: Error) => this.#end({ kind: 'failed', error, wasOpen: this.#open }));
+    ws.on('close', (code: number, reason: Buffer) =>
+      this.#end({ kind: 'closed', code, reason: reason.toString('utf8'), wasOpen: this.#open }),
+    );
+  }
+
+  #resumedHeader: boolean | null = null;
+
+  /** Whether the socket is open. */
+  get isOpen(): boolean {
+    return this.#open && !this.#ended;
+  }
+
+  /** Closes gracefully; the end is reported through `onEnd` unless `silent`. */
+  close(code = 1000, reason = 'closed by client', { silent = false } = {}): void {
+    if (silent) this.#ended = true;
+    this.#stopHeartbeat();
+    if (this.#ws.readyState === WebSocket.CONNECTING) {
+      this.#ws.terminate();
+    } else if (this.#ws.readyState === WebSocket.OPEN) {
+      this.#ws.close(code, reason);
+      // A peer that never answers the close frame must not hold the socket open.
+      const timer = this.#clock.setTimeout(() => this.#ws.terminate(), 1000);
+      this.#ws.once('close', () => this.#clock.clearTimeout(timer));
+    }
+  }
+
+  /** Kills the socket at once (half-open peers, heartbeat timeout). */
+  terminate(code: number, reason: string): void {
+    this.#stopHeartbeat();
+    const wasOpen = this.#open;
+    this.#ws.terminate();
+    this.#end({ kind: 'closed', code, reason, wasOpen });
+  }
+
+  #onOpen(heartbeatMs: number): void {
+    if (this.#ended) return;
+    this.#open = true;
+    this.#heartbeat = this.#clock.setInterval(() => this.#beat(), heartbeatMs);
+    this.#handlers.onOpen(this.#resumedHeader);
+    // First ping at once, so latency is known before the first interval.
+    this.#beat();
+  }
+
+  #beat(): void {
+    if (this.#pingSentAt !== null) {
+      // The previous ping got no pong within a whole interval: the socket is half-open.
+      this.terminate(HEARTBEAT_TIMEOUT_CODE, 'heartbeat timeout: no pong from Lavalink');
+      return;
+    }
+    this.#pingSentAt = this.#clock.now();
+    try {
+      this.#ws.ping();
+    } catch {
+      // The close event that follows reports the failure.
+    }
+  }
+
+  #onPong(): void {
+    if (this.#pingSentAt === null) return;
+    const rtt = this.#clock.now() - this.#pingSentAt;
+    this.#pingSentAt = null;
+    this.#handlers.onPong(rtt);
+  }
+
+  #stopHeartbeat(): void {
+    this.#clock.clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+  }
+
+  #end(end: SocketEnd): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#stopHeartbeat();
+    if (end.kind !== 'closed') this.#ws.terminate();
+    this.#handlers.onEnd(end);
+  }
+}

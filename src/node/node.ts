@@ -1,0 +1,410 @@
+/**
+ * One Lavalink server: its WebSocket (with heartbeat, reconnect and session resume), its REST client,
+ * its circuit breaker and its latest stats. Status transitions are in node-status.ts.
+ */
+import { AuthenticationError, ErrorCodes, LavafleetError, LavalinkRestError } from '../errors.js';
+import type { ParsedFrame } from '../protocol/parse.js';
+import type { NodeInfo } from '../protocol/info.js';
+import type { ReadyMessage } from '../protocol/messages.js';
+import type { Stats } from '../protocol/stats.js';
+import { backoffDelay } from '../resilience/backoff.js';
+import { CircuitBreaker } from '../resilience/circuit-breaker.js';
+import type { TimerHandle } from '../util/clock.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { CLOSE_CODE_NAMES, handshakePolicy } from './close-codes.js';
+import type { NodeEvents } from './node-events.js';
+import { resolveNodeOptions } from './node-options.js';
+import type { NodeOptions, ResolvedNodeOptions } from './node-options.js';
+import { NodeRest } from './node-rest.js';
+import { NodeSocket } from './node-socket.js';
+import type { SocketEnd } from './node-socket.js';
+import { canTransition } from './node-status.js';
+import type { NodeStatus } from './node-status.js';
+
+/** Weight of a new ping sample in the smoothed latency. */
+const LATENCY_SMOOTHING = 0.3;
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/**
+ * A connection to one Lavalink node.
+ * @example
+ * const node = new Node({ uri: 'localhost:2333', password: 'youshallnotpass', userId: '123' });
+ * node.on('ready', ({ resumed }) => console.log('ready, resumed:', resumed));
+ * await node.connect();
+ */
+export class Node extends TypedEmitter<NodeEvents> {
+  /** Resolved, frozen options. */
+  readonly options: ResolvedNodeOptions;
+  /** The REST client. Session-scoped calls need `status === 'connected'`. */
+  readonly rest: NodeRest;
+  /** Opens after consecutive failures; an open node gets no new players. */
+  readonly breaker: CircuitBreaker;
+
+  #status: NodeStatus = 'disconnected';
+  #sessionId: string | null;
+  #socket: NodeSocket | null = null;
+  #attempt = 0;
+  #reconnectTimer: TimerHandle | undefined;
+  #readyTimer: TimerHandle | undefined;
+  #waiters: Waiter[] = [];
+  #userId: string | null;
+  #stats: Stats | null = null;
+  #statsReceivedAt: number | null = null;
+  #latencyMs: number | null = null;
+  #canResume: boolean | null = null;
+  #closing = false;
+
+  constructor(options: NodeOptions) {
+    super();
+    this.options = resolveNodeOptions(options);
+    this.#sessionId = this.options.sessionId;
+    this.#userId = this.options.userId;
+    const { clock, random } = this.options;
+    this.breaker = new CircuitBreaker({ ...this.options.breaker, clock });
+    this.rest = new NodeRest({
+      baseUrl: this.options.restUrl,
+      password: this.options.password,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      clientName: this.options.clientName,
+      clock,
+      random,
+      sessionId: () => (this.#status === 'connected' ? this.#sessionId : null),
+      onRequest: (info) => {
+        // A server that cannot answer REST is failing even if its socket looks fine. The user's own
+        // aborts and close() say nothing about the server.
+        if (info.status !== null ? info.status >= 500 : !isOwnCancellation(info.error)) this.breaker.recordFailure();
+      },
+    });
+  }
+
+  /** Unique name in a pool. */
+  get identifier(): string {
+    return this.options.identifier;
+  }
+  /** Connection status. */
+  get status(): NodeStatus {
+    return this.#status;
+  }
+  /** Lavalink session id (kept while reconnecting, so it can be resumed). */
+  get sessionId(): string | null {
+    return this.#sessionId;
+  }
+  /** Whether the node is connected with a session. */
+  get isReady(): boolean {
+    return this.#status === 'connected';
+  }
+  /** Latest stats, or null before the first frame. */
+  get stats(): Stats | null {
+    return this.#stats;
+  }
+  /** When the latest stats arrived (epoch ms). */
+  get statsReceivedAt(): number | null {
+    return this.#statsReceivedAt;
+  }
+  /** Smoothed WebSocket ping round trip in ms, or null before the first pong. */
+  get latencyMs(): number | null {
+    return this.#latencyMs;
+  }
+  /** Whether the server accepted session resuming; null until known. */
+  get canResume(): boolean | null {
+    return this.#canResume;
+  }
+  /** The bot's user id. */
+  get userId(): string | null {
+    return this.#userId;
+  }
+  /** Region from the options (lower case) or null. */
+  get region(): string | null {
+    return this.options.region;
+  }
+
+  /** Sets the bot's user id before connecting (pools do this from the connector). */
+  setUserId(userId: string): void {
+    if (this.#status !== 'disconnected')
+      throw new LavafleetError(ErrorCodes.InvalidOption, 'setUserId() must be called before connect()');
+    this.#userId = userId;
+  }
+
+  /** Sets the session to resume on the next connect (e.g. one saved before a bot restart). */
+  setSessionId(sessionId: string | null): void {
+    if (this.#status !== 'disconnected') throw new LavafleetError(ErrorCodes.InvalidOption, 'setSessionId() must be called before connect()');
+    this.#sessionId = sessionId;
+  }
+
+  /** Connects and resolves when Lavalink sent `ready`. Rejects on a wrong password, exhaustion or close(). */
+  connect(): Promise<void> {
+    if (this.#status === 'connected') return Promise.resolve();
+    const promise = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    if (this.#status === 'disconnected') {
+      if (this.#userId === null) {
+        this.#settleWaiters(
+          new LavafleetError(
+            ErrorCodes.InvalidOption,
+            `Node ${this.identifier}: set \`userId\` (the bot's user id) before connect()`,
+          ),
+        );
+        return promise;
+      }
+      this.#closing = false;
+      this.#attempt = 0;
+      this.#setStatus('connecting');
+      this.#open();
+    }
+    return promise;
+  }
+
+  /**
+   * Closes the socket and stops reconnecting. With resuming enabled, Lavalink keeps the session
+   * (and its players) for the resume timeout, so a restarted bot can pick it up with `sessionId`.
+   */
+  async close(): Promise<void> {
+    this.#closing = true;
+    this.options.clock.clearTimeout(this.#reconnectTimer);
+    this.options.clock.clearTimeout(this.#readyTimer);
+    this.#reconnectTimer = undefined;
+    const socket = this.#socket;
+    this.#socket = null;
+    socket?.close(1000, 'closed by lavafleet', { silent: true });
+    this.rest.close();
+    if (this.#status !== 'disconnected') this.#setStatus('disconnected');
+    this.#settleWaiters(new LavafleetError(ErrorCodes.NodeClosed, `Node ${this.identifier} was closed`));
+    await Promise.resolve();
+  }
+
+  /** `GET /v4/info`: version, plugins, source managers, filters. */
+  info(): Promise<NodeInfo> {
+    return this.rest.info();
+  }
+
+  /** `GET /version`: the server version as plain text. */
+  version(): Promise<string> {
+    return this.rest.version();
+  }
+
+  /** Emits a debug event; the payload is built only when someone listens. */
+  debug(message: string, data?: () => Record<string, unknown>): void {
+    if (!this.hasListeners('debug')) return;
+    this.emit(
+      'debug',
+      data
+        ? { scope: `node:${this.identifier}`, message, data: data() }
+        : { scope: `node:${this.identifier}`, message },
+    );
+  }
+
+  #open(): void {
+    const headers: Record<string, string> = {
+      Authorization: this.options.password,
+      'User-Id': this.#userId ?? '',
+      'Client-Name': this.options.clientName,
+    };
+    if (this.options.resume.enabled && this.#sessionId !== null) headers['Session-Id'] = this.#sessionId;
+    this.debug('opening socket', () => ({
+      attempt: this.#attempt,
+      resuming: headers['Session-Id'] !== undefined,
+    }));
+    const socket: NodeSocket = new NodeSocket(
+      {
+        url: this.options.wsUrl,
+        headers,
+        heartbeatMs: this.options.heartbeatMs,
+        handshakeTimeoutMs: this.options.requestTimeoutMs,
+        clock: this.options.clock,
+      },
+      {
+        onOpen: (resumedHeader) => {
+          if (this.#socket !== socket) return;
+          this.emit('connect', { node: this.identifier, resumedHeader });
+          // `ready` must follow the upgrade; a server that stays silent is treated as failed.
+          this.#readyTimer = this.options.clock.setTimeout(
+            () => socket.terminate(1006, 'no ready op from Lavalink'),
+            this.options.requestTimeoutMs,
+          );
+        },
+        onFrame: (frame) => {
+          if (this.#socket === socket) this.#onFrame(frame);
+        },
+        onPong: (rtt) => {
+          this.#latencyMs =
+            this.#latencyMs === null ? rtt : this.#latencyMs + LATENCY_SMOOTHING * (rtt - this.#latencyMs);
+        },
+        onEnd: (end) => {
+          if (this.#socket === socket) this.#onEnd(end);
+        },
+      },
+    );
+    this.#socket = socket;
+  }
+
+  #onFrame(frame: ParsedFrame): void {
+    if (frame.kind === 'message') {
+      const message = frame.message;
+      switch (message.op) {
+        case 'playerUpdate':
+          this.emit('playerUpdate', message);
+          return;
+        case 'event':
+          this.emit('event', message);
+          return;
+        case 'stats':
+          this.#stats = message;
+          this.#statsReceivedAt = this.options.clock.now();
+          this.emit('stats', { node: this.identifier, stats: message, receivedAt: this.#statsReceivedAt });
+          return;
+        case 'ready':
+          this.#onReady(message);
+          return;
+      }
+    }
+    if (frame.kind === 'raw') this.emit('raw', { node: this.identifier, payload: frame.payload });
+    else this.emit('error', frame.error);
+  }
+
+  #onReady(message: ReadyMessage): void {
+    this.options.clock.clearTimeout(this.#readyTimer);
+    const previous = this.#sessionId;
+    this.#sessionId = message.sessionId;
+    this.#attempt = 0;
+    this.breaker.recordSuccess();
+    this.#setStatus('connected');
+    this.emit('ready', { node: this.identifier, resumed: message.resumed, sessionId: message.sessionId });
+    this.#settleWaiters(null);
+    if (this.options.resume.enabled) void this.#configureResuming(message.sessionId);
+    if (message.resumed) void this.#resync(message.sessionId);
+    else if (previous !== null && previous !== message.sessionId) {
+      this.emit('sessionLost', {
+        node: this.identifier,
+        previousSessionId: previous,
+        sessionId: message.sessionId,
+      });
+    }
+  }
+
+  async #configureResuming(sessionId: string): Promise<void> {
+    try {
+      const timeout = Math.ceil(this.options.resume.timeoutMs / 1000);
+      await this.rest.updateSession({ resuming: true, timeout });
+      if (this.#sessionId === sessionId) this.#canResume = true;
+    } catch (error) {
+      if (this.#sessionId !== sessionId) return;
+      if (error instanceof LavalinkRestError && error.status === 404) {
+        // A server without session configuration (NodeLink 2.x): carry on without resume.
+        this.#canResume = false;
+        this.debug('server does not support session resuming');
+      } else {
+        this.emit('error', asLavafleetError(error, 'configuring session resume failed'));
+      }
+    }
+  }
+
+  async #resync(sessionId: string): Promise<void> {
+    try {
+      const players = await this.rest.getPlayers();
+      if (this.#sessionId === sessionId && this.#status === 'connected') {
+        this.emit('resumed', { node: this.identifier, sessionId, players });
+      }
+    } catch (error) {
+      this.emit('error', asLavafleetError(error, 're-syncing players after resume failed'));
+    }
+  }
+
+  #onEnd(end: SocketEnd): void {
+    this.#socket = null;
+    this.options.clock.clearTimeout(this.#readyTimer);
+    if (this.#closing) return;
+    if (end.kind === 'rejected' && handshakePolicy(end.status) === 'fatal') {
+      this.#fail(rejectedError(this.identifier, end.status));
+      return;
+    }
+    const code = end.kind === 'closed' ? end.code : 1006;
+    const reason =
+      end.kind === 'closed'
+        ? end.reason || (CLOSE_CODE_NAMES[end.code] ?? '')
+        : end.kind === 'rejected'
+          ? `handshake answered ${end.status}`
+          : end.error.message;
+    this.emit('disconnect', { node: this.identifier, code, reason });
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    this.breaker.recordFailure();
+    this.#attempt += 1;
+    const { reconnect, clock } = this.options;
+    if (!reconnect.infinite && this.#attempt > reconnect.maxAttempts) {
+      const attempts = this.#attempt - 1;
+      this.#setStatus('disconnected');
+      this.emit('reconnectExhausted', { node: this.identifier, attempts });
+      this.#settleWaiters(
+        new LavafleetError(
+          ErrorCodes.ReconnectExhausted,
+          `Node ${this.identifier}: gave up after ${attempts} reconnect attempts; call connect() to try again`,
+        ),
+      );
+      return;
+    }
+    if (this.#status !== 'reconnecting') this.#setStatus('reconnecting');
+    // Reconnects follow the backoff only: the breaker keeps a failing node out of selection, but a
+    // node that comes back must be usable at once (a completed handshake is the breaker's probe).
+    const delayMs = backoffDelay(this.#attempt, reconnect, this.options.random);
+    this.emit('reconnecting', { node: this.identifier, attempt: this.#attempt, delayMs });
+    this.#reconnectTimer = clock.setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      if (!this.#closing) this.#open();
+    }, delayMs);
+  }
+
+  #fail(error: LavafleetError): void {
+    this.#setStatus('disconnected');
+    this.emit('error', error);
+    this.#settleWaiters(error);
+  }
+
+  #setStatus(to: NodeStatus): void {
+    const from = this.#status;
+    if (from === to) return;
+    if (!canTransition(from, to)) {
+      // A bug in lavafleet, not in the caller: report it and keep the table's word.
+      this.emit(
+        'error',
+        new LavafleetError(ErrorCodes.Internal, `Node ${this.identifier}: illegal status change ${from} → ${to}`),
+      );
+      return;
+    }
+    this.#status = to;
+    this.emit('statusChange', { node: this.identifier, from, to });
+  }
+
+  #settleWaiters(error: Error | null): void {
+    const waiters = this.#waiters;
+    if (waiters.length === 0) return;
+    this.#waiters = [];
+    for (const waiter of waiters) {
+      if (error === null) waiter.resolve();
+      else waiter.reject(error);
+    }
+  }
+}
+
+function rejectedError(identifier: string, status: number): LavafleetError {
+  if (status === 401 || status === 403)
+    return new AuthenticationError(status, `The WebSocket handshake with node ${identifier}`);
+  return new LavafleetError(
+    ErrorCodes.HandshakeRejected,
+    `Node ${identifier} refused the WebSocket handshake with ${status}; check the uri (a Lavalink v4 server?) and the bot's user id`,
+  );
+}
+
+function isOwnCancellation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === ErrorCodes.Aborted || code === ErrorCodes.NodeClosed;
+}
+
+function asLavafleetError(error: unknown, what: string): LavafleetError {
+  if (error instanceof LavafleetError) return error;
+  return new LavafleetError(ErrorCodes.Network, `${what}: ${String(error)}`, { cause: error });
+}
