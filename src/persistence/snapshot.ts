@@ -1,0 +1,85 @@
+/**
+ * Reading saved state back. Everything in a store is untrusted: a corrupt entry or an unknown
+ * version is rejected here with a typed error, so the rest of the state still restores.
+ */
+import { ErrorCodes, LavafleetError } from '../errors.js';
+import { PLAYER_SNAPSHOT_VERSION } from '../player/player-snapshot.js';
+import type { PlayerSnapshot } from '../player/player-snapshot.js';
+
+/** A node's saved session. */
+export interface NodeSessionSnapshot {
+  v: number;
+  node: string;
+  sessionId: string;
+  /** Epoch ms when saved. */
+  savedAt: number;
+}
+
+export const NODE_SESSION_VERSION = 1;
+
+/** Parses and checks a saved player. Throws a LavafleetError (ERR_STORE) naming the key. */
+export function parsePlayerSnapshot(key: string, raw: string): PlayerSnapshot {
+  const value = parseJson(key, raw);
+  if (value.v !== PLAYER_SNAPSHOT_VERSION)
+    throw bad(key, `unknown snapshot version ${JSON.stringify(value.v)}`);
+  const checks: Array<[keyof PlayerSnapshot, string]> = [
+    ['guildId', 'string'],
+    ['node', 'string'],
+    ['position', 'number'],
+    ['timestamp', 'number'],
+    ['paused', 'boolean'],
+    ['volume', 'number'],
+    ['selfDeaf', 'boolean'],
+    ['selfMute', 'boolean'],
+  ];
+  for (const [field, type] of checks) {
+    if (typeof value[field] !== type) throw bad(key, `\`${field}\` is not a ${type}`);
+  }
+  if (!/^\d{1,20}$/.test(value.guildId as string)) throw bad(key, '`guildId` is not a snowflake');
+  const voice = value.voice as Record<string, unknown> | null;
+  if (typeof voice !== 'object' || voice === null) throw bad(key, '`voice` is missing');
+  const track = value.track as Record<string, unknown> | null;
+  if (
+    track !== null &&
+    (typeof track !== 'object' || typeof track.encoded !== 'string' || typeof track.info !== 'object')
+  ) {
+    throw bad(key, '`track` is not a track');
+  }
+  if (typeof value.queue !== 'object' || value.queue === null) throw bad(key, '`queue` is missing');
+  if (typeof value.filters !== 'object' || value.filters === null) throw bad(key, '`filters` is missing');
+  return value as unknown as PlayerSnapshot;
+}
+
+/** Parses and checks a saved node session. */
+export function parseNodeSession(key: string, raw: string): NodeSessionSnapshot {
+  const value = parseJson(key, raw);
+  if (value.v !== NODE_SESSION_VERSION) throw bad(key, `unknown session version ${JSON.stringify(value.v)}`);
+  if (
+    typeof value.node !== 'string' ||
+    typeof value.sessionId !== 'string' ||
+    typeof value.savedAt !== 'number'
+  ) {
+    throw bad(key, 'fields `node`, `sessionId`, `savedAt` are required');
+  }
+  return value as unknown as NodeSessionSnapshot;
+}
+
+function parseJson(key: string, raw: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (cause) {
+    throw bad(key, 'not JSON', cause);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw bad(key, 'not a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function bad(key: string, what: string, cause?: unknown): LavafleetError {
+  return new LavafleetError(
+    ErrorCodes.Store,
+    `Saved state '${key}' was skipped: ${what}. The rest restores; the entry is deleted on the next save.`,
+    { cause },
+  );
+}
