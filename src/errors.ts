@@ -33,6 +33,20 @@ export const ErrorCodes = {
   ReconnectExhausted: 'ERR_RECONNECT_EXHAUSTED',
   /** The operation was aborted through its `AbortSignal`. */
   Aborted: 'ERR_ABORTED',
+  /** The player was destroyed; join again to get a new one. */
+  PlayerDestroyed: 'ERR_PLAYER_DESTROYED',
+  /** Discord did not send the voice state and voice server updates in time. */
+  VoiceTimeout: 'ERR_VOICE_TIMEOUT',
+  /** No node can take players right now (none connected, all breakers open or draining). */
+  NoNodeAvailable: 'ERR_NO_NODE_AVAILABLE',
+  /** A query loaded nothing playable (empty, error, or a playlist where one track was needed). */
+  LoadFailed: 'ERR_LOAD_FAILED',
+  /** The Discord connector could not send or is not ready. */
+  Connector: 'ERR_CONNECTOR',
+  /** A stored entry could not be read or written. */
+  Store: 'ERR_STORE',
+  /** A bug in lavafleet: please report it. The library carried on. */
+  Internal: 'ERR_INTERNAL',
   /** A user event listener threw or rejected; lavafleet kept running. */
   ListenerError: 'ERR_LISTENER',
 } as const;

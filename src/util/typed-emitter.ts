@@ -1,7 +1,7 @@
 import { ErrorCodes, LavafleetError } from '../errors.js';
 
 /** A map of event name to payload type. */
-export type EventMap = { [event: string]: unknown };
+export type EventMap = object;
 
 /** A listener for one event. May return a promise: a rejection is reported as an `error` event. */
 export type Listener<T> = (payload: T) => unknown;
@@ -86,7 +86,7 @@ export class TypedEmitter<Events extends EventMap> {
       `A listener of '${String(event)}' threw; lavafleet carried on. Fix the listener.`,
       { cause: error },
     );
-    this.emit('error', wrapped as Events[keyof Events]);
+    this.emit('error' as keyof Events, wrapped as Events[keyof Events]);
   }
 }
 

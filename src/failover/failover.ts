@@ -1,0 +1,256 @@
+/**
+ * Moving players off a failing node, only when moving helps.
+ *
+ * When a node's socket drops, Lavalink usually keeps playing and a resume keeps everything, so a
+ * move would only cause a gap. The decision:
+ *
+ *   socket lost ──▶ probe GET /version (probeTimeoutMs)
+ *                    ├─ no answer (refused, reset, frozen, 5xx) ──────────────▶ move now
+ *                    └─ answers ──▶ wait for the resume (resumeWaitMs)
+ *                                    ├─ ready, resumed ────────────────────▶ stay (no gap)
+ *                                    ├─ ready, session lost ───────────────▶ re-create (best node)
+ *                                    └─ still down when the wait ends ─────▶ move
+ *   node disconnected for good (close, wrong password, exhausted) ─────────▶ move now
+ *
+ * A move re-creates the player on the best other node in one request, at the position estimated
+ * from the last update plus the time since. Moves run with bounded concurrency; a move that fails
+ * is tried on the next node; with no node left the player is parked and re-created as soon as any
+ * node is ready. Players moved away from a node that later comes back with its session are deleted
+ * there, so they do not play twice.
+ */
+import { ErrorCodes, LavafleetError } from '../errors.js';
+import type { Node } from '../node/node.js';
+import type { MoveReason, PlayerEvents } from '../player/player-events.js';
+import type { Player } from '../player/player.js';
+import type { PoolOwnEvents } from '../pool/pool-events.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
+
+export interface FailoverHost {
+  readonly clock: Clock;
+  readonly options: { enabled: boolean; probeTimeoutMs: number; resumeWaitMs: number; concurrency: number };
+  playersOn(node: Node): Player[];
+  /** The best node for the player that is not in `exclude`, or undefined. */
+  selectFor(player: Player, exclude: ReadonlySet<Node>): Node | undefined;
+  emit<K extends keyof (PlayerEvents & PoolOwnEvents)>(event: K, payload: (PlayerEvents & PoolOwnEvents)[K]): void;
+  debug(message: string, data?: () => Record<string, unknown>): void;
+  /** Asks Discord for a fresh voice session for a re-created player (after a bot restart). */
+  rejoinVoice(player: Player): void;
+}
+
+/** Counters for metrics. */
+export interface FailoverCounters {
+  failovers: number;
+  playersMoved: number;
+  playersRestored: number;
+  movesFailed: number;
+}
+
+export class FailoverManager {
+  readonly #host: FailoverHost;
+  /** Nodes waiting for a resume, with the timer that gives up. */
+  readonly #waiting = new Map<Node, TimerHandle>();
+  /** Players with no node to go to, re-created when any node is ready. */
+  readonly #parked = new Set<Player>();
+  /** Per node, guilds moved away while the node's session may still hold them. */
+  readonly #ghosts = new Map<Node, Set<string>>();
+  /** Players whose move is under way (a second trigger must not move them twice). */
+  readonly #moving = new Set<Player>();
+  /** Restored players that must ask Discord for a fresh voice session once re-created. */
+  readonly #rejoin = new Set<Player>();
+  readonly counters: FailoverCounters = { failovers: 0, playersMoved: 0, playersRestored: 0, movesFailed: 0 };
+
+  constructor(host: FailoverHost) {
+    this.#host = host;
+  }
+
+  /** Players waiting for a node. */
+  get parked(): ReadonlySet<Player> {
+    return this.#parked;
+  }
+
+  /** The node left `connected`. */
+  nodeDown(node: Node): void {
+    if (!this.#host.options.enabled || this.#waiting.has(node)) return;
+    if (node.status === 'disconnected') {
+      void this.evacuate(node, 'failover');
+      return;
+    }
+    if (this.#host.playersOn(node).length === 0) return;
+    // Hold the slot while probing so a second drop does not probe twice.
+    this.#waiting.set(node, undefined as unknown as TimerHandle);
+    void this.#probe(node);
+  }
+
+  /** The node is ready again. */
+  nodeReady(node: Node, resumed: boolean): void {
+    this.#stopWaiting(node);
+    if (!resumed) this.#ghosts.delete(node);
+    if (this.#parked.size > 0) void this.#restoreParked(node);
+  }
+
+  /** A resumed session's players as the server has them: drop the ones that moved away. */
+  cleanGhosts(node: Node, serverGuilds: readonly string[]): void {
+    const ghosts = this.#ghosts.get(node);
+    this.#ghosts.delete(node);
+    if (!ghosts) return;
+    for (const guildId of serverGuilds) {
+      if (!ghosts.has(guildId)) continue;
+      node.rest.destroyPlayer(guildId).catch((error: unknown) => {
+        this.#host.debug('could not delete a moved player on its old node', () => ({ guildId, error: String(error) }));
+      });
+    }
+  }
+
+  /** The node's session is gone: re-create its players (possibly on the same node, which is ready). */
+  sessionLost(node: Node): void {
+    this.#stopWaiting(node);
+    this.#ghosts.delete(node);
+    void this.evacuate(node, 'sessionLost', false);
+  }
+
+  /** Moves every player off `node` (excluding it as a target unless `exclude` is false). */
+  async evacuate(node: Node, reason: MoveReason, exclude = true): Promise<void> {
+    this.#stopWaiting(node);
+    const players = this.#host.playersOn(node).filter((player) => !this.#moving.has(player));
+    if (players.length === 0) return;
+    const started = this.#host.clock.now();
+    this.counters.failovers += 1;
+    this.#host.emit('failoverStart', { node, players: players.length, reason });
+    if (exclude && node.status !== 'disconnected') this.#ghostsOf(node, players);
+    const excluded = new Set<Node>(exclude ? [node] : []);
+    let moved = 0;
+    await runBounded(players, this.#host.options.concurrency, async (player) => {
+      if (await this.#moveOne(player, excluded, undefined, reason)) moved += 1;
+    });
+    const parked = players.length - moved;
+    this.#host.emit('failoverEnd', { node, moved, parked, durationMs: this.#host.clock.now() - started });
+  }
+
+  /** Moves one player to `target` (or the best node): the same machinery as a failover. */
+  async move(player: Player, target: Node | undefined, reason: MoveReason): Promise<void> {
+    const from = player.node;
+    if (target === from) return;
+    if (target && !target.isReady) {
+      throw new LavafleetError(ErrorCodes.NodeNotReady, `Node ${target.identifier} is ${target.status}; choose a connected node`);
+    }
+    const ok = await this.#moveOne(player, new Set([from]), target, reason);
+    if (!ok) {
+      throw new LavafleetError(ErrorCodes.NoNodeAvailable, `No node could take the player of guild ${player.guildId}; it stays on ${from.identifier}`);
+    }
+    if (from.isReady) {
+      from.rest.destroyPlayer(player.guildId).catch((error: unknown) => {
+        this.#host.debug('could not delete a moved player on its old node', () => ({ guildId: player.guildId, error: String(error) }));
+      });
+    } else this.#ghostsOf(from, [player]);
+  }
+
+  /** Parks a player until a node is ready (restored players whose session cannot resume). */
+  park(player: Player): void {
+    this.#parked.add(player);
+  }
+
+  /** A restored player re-joins voice if it has to be re-created (its old voice session died with the bot). */
+  rejoinIfRecreated(player: Player, rejoin: boolean): void {
+    if (rejoin) this.#rejoin.add(player);
+    else this.#rejoin.delete(player);
+  }
+
+  /** Forgets a player (destroyed). */
+  forget(player: Player): void {
+    this.#parked.delete(player);
+    this.#moving.delete(player);
+    this.#rejoin.delete(player);
+  }
+
+  /** Stops every timer. */
+  destroy(): void {
+    for (const node of [...this.#waiting.keys()]) this.#stopWaiting(node);
+    this.#parked.clear();
+  }
+
+  async #probe(node: Node): Promise<void> {
+    const { probeTimeoutMs, resumeWaitMs } = this.#host.options;
+    let alive = false;
+    try {
+      await node.rest.version({ timeoutMs: probeTimeoutMs, retries: 0 });
+      alive = true;
+    } catch (error) {
+      this.#host.debug('probe failed: server unreachable', () => ({ node: node.identifier, error: String(error) }));
+    }
+    if (!this.#waiting.has(node) || node.isReady) return;
+    if (!alive || node.canResume === false || node.status === 'disconnected') {
+      void this.evacuate(node, 'failover');
+      return;
+    }
+    this.#host.debug('server alive: waiting for the session to resume', () => ({ node: node.identifier, resumeWaitMs }));
+    const timer = this.#host.clock.setTimeout(() => {
+      this.#waiting.delete(node);
+      if (!node.isReady) void this.evacuate(node, 'failover');
+    }, resumeWaitMs);
+    this.#waiting.set(node, timer);
+  }
+
+  async #moveOne(player: Player, exclude: Set<Node>, target: Node | undefined, reason: MoveReason): Promise<boolean> {
+    if (player.isDestroyed) return false;
+    this.#moving.add(player);
+    const from = player.node;
+    const tried = new Set(exclude);
+    try {
+      for (let next = target ?? this.#host.selectFor(player, tried); next; next = this.#host.selectFor(player, tried)) {
+        try {
+          await player.recreateOn(next);
+          this.#parked.delete(player);
+          if (this.#rejoin.delete(player)) this.#host.rejoinVoice(player);
+          this.counters.playersMoved += 1;
+          if (from !== next || reason === 'sessionLost') this.#host.emit('playerMoved', { player, from, to: next, reason });
+          return true;
+        } catch (error) {
+          this.counters.movesFailed += 1;
+          this.#host.debug('move failed, trying the next node', () => ({ guildId: player.guildId, node: next?.identifier, error: String(error) }));
+          tried.add(next);
+          if (target) return false;
+        }
+      }
+      if (!player.isDestroyed) this.#parked.add(player);
+      return false;
+    } finally {
+      this.#moving.delete(player);
+    }
+  }
+
+  async #restoreParked(node: Node): Promise<void> {
+    const players = [...this.#parked].filter((player) => !this.#moving.has(player));
+    let restored = 0;
+    await runBounded(players, this.#host.options.concurrency, async (player) => {
+      if (await this.#moveOne(player, new Set(), undefined, 'restore')) restored += 1;
+    });
+    if (restored > 0) {
+      this.counters.playersRestored += restored;
+      this.#host.emit('playersRestored', { node, count: restored });
+    }
+  }
+
+  #ghostsOf(node: Node, players: readonly Player[]): void {
+    let ghosts = this.#ghosts.get(node);
+    if (!ghosts) this.#ghosts.set(node, (ghosts = new Set()));
+    for (const player of players) ghosts.add(player.guildId);
+  }
+
+  #stopWaiting(node: Node): void {
+    const timer = this.#waiting.get(node);
+    if (timer !== undefined) this.#host.clock.clearTimeout(timer);
+    this.#waiting.delete(node);
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` at once. */
+export async function runBounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let index = 0;
+  const worker = async (): Promise<void> => {
+    while (index < items.length) {
+      const item = items[index++] as T;
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,510 @@
+/**
+ * A player: one guild's audio on one Lavalink node. It keeps what Lavalink has (track, position,
+ * paused, volume, filters, voice) so it can be re-created anywhere, interpolates the position between
+ * `playerUpdate`s, advances its queue, and reacts to Discord voice events.
+ */
+import { ErrorCodes, LavafleetError } from '../errors.js';
+import type { Node } from '../node/node.js';
+import type { EventMessage, TrackEndReason } from '../protocol/messages.js';
+import { decodeTrack } from '../protocol/track-codec.js';
+import { MAY_START_NEXT } from '../protocol/messages.js';
+import type { Filters } from '../protocol/filters.js';
+import type { LavalinkPlayer, PlayerState, UpdatePlayerRequest } from '../protocol/player.js';
+import type { JsonObject, Track } from '../protocol/track.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
+import { requireNumber } from '../util/validate.js';
+import { FilterBuilder, normalizeFilters, speedOf } from './filters.js';
+import type { DestroyReason, MoveReason, PlayerEvents } from './player-events.js';
+import { PLAYER_SNAPSHOT_VERSION, estimatePosition } from './player-snapshot.js';
+import type { PlayerSnapshot } from './player-snapshot.js';
+import { Queue } from './queue.js';
+import { voiceCloseAction } from './voice-close-policy.js';
+import type { VoiceConnection } from './voice-state.js';
+
+/** What a player needs from the pool that owns it. */
+export interface PlayerHost {
+  readonly clock: Clock;
+  emit<K extends keyof PlayerEvents>(event: K, payload: PlayerEvents[K]): void;
+  emitError(error: LavafleetError): void;
+  /** Loads a query and returns the track to play. */
+  resolveTrack(query: string): Promise<Track>;
+  /** Moves a player to `target` (or the best node) with the failover machinery. */
+  move(player: Player, target: Node | undefined, reason: MoveReason): Promise<void>;
+  /** Sends gateway op 4 for the player's guild. */
+  sendVoiceUpdate(player: Player, channelId: string | null): Promise<void>;
+  /** Removes the player from the pool. */
+  forget(player: Player): void;
+  /** Tells persistence the player changed. */
+  markDirty(player: Player): void;
+}
+
+/** Something to play: a loaded track, an encoded track, or a query that is loaded first. */
+export type Playable = Track | { encoded: string; userData?: JsonObject } | string;
+
+/** Options of {@link Player.play}. */
+export interface PlayOptions {
+  /** Start position in ms. @defaultValue 0 */
+  position?: number;
+  /** Stop at this position (ms), with reason `finished`. */
+  endTime?: number;
+  /** Start paused. @defaultValue false */
+  paused?: boolean;
+  /** Player volume 0..1000. */
+  volume?: number;
+  /** Data attached to the track, echoed in its events. */
+  userData?: JsonObject;
+  /** Do nothing if a track is already playing. @defaultValue false */
+  noReplace?: boolean;
+}
+
+export interface PlayerInit {
+  guildId: string;
+  node: Node;
+  voice: VoiceConnection;
+  host: PlayerHost;
+  shardId?: number | null;
+  selfDeaf?: boolean;
+  selfMute?: boolean;
+  queue?: Queue;
+}
+
+export class Player {
+  readonly guildId: string;
+  /** The play queue (plain data; the player advances it when tracks end). */
+  readonly queue: Queue;
+  /** The player's filters. Change them, then call {@link setFilters} to send them. */
+  readonly filters: FilterBuilder;
+  readonly voice: VoiceConnection;
+  readonly shardId: number | null;
+  selfDeaf: boolean;
+  selfMute: boolean;
+  /** Text channel the bot reports to (carried through snapshots, unused by lavafleet). */
+  textChannelId: string | null = null;
+  /** The bot's own data, saved with the player. */
+  data: JsonObject = {};
+
+  #node: Node;
+  #host: PlayerHost;
+  #track: Track | null = null;
+  #paused = false;
+  #volume = 100;
+  #endTime: number | null = null;
+  #sentFilters: Filters = {};
+  #anchorPosition = 0;
+  #anchorAt = 0;
+  #speed = 1;
+  #connected = false;
+  #ping = -1;
+  #destroyed = false;
+  #voiceRecoveries = 0;
+  #trackFailed = false;
+  #idleTimer: TimerHandle | undefined;
+
+  constructor(init: PlayerInit) {
+    this.guildId = init.guildId;
+    this.#node = init.node;
+    this.voice = init.voice;
+    this.#host = init.host;
+    this.shardId = init.shardId ?? null;
+    this.selfDeaf = init.selfDeaf ?? true;
+    this.selfMute = init.selfMute ?? false;
+    this.queue = init.queue ?? new Queue();
+    this.filters = new FilterBuilder();
+    this.#anchorAt = init.host.clock.now();
+  }
+
+  /** The node the player is on. */
+  get node(): Node {
+    return this.#node;
+  }
+  /** The track on the server, or null when idle. */
+  get track(): Track | null {
+    return this.#track;
+  }
+  get paused(): boolean {
+    return this.#paused;
+  }
+  get volume(): number {
+    return this.#volume;
+  }
+  get endTime(): number | null {
+    return this.#endTime;
+  }
+  /** Whether Lavalink's voice connection to Discord is up (from the last `playerUpdate`). */
+  get connected(): boolean {
+    return this.#connected;
+  }
+  /** Lavalink's ping to Discord voice in ms, -1 when not connected. */
+  get ping(): number {
+    return this.#ping;
+  }
+  get isDestroyed(): boolean {
+    return this.#destroyed;
+  }
+  /** Whether a track is playing (not paused). */
+  get isPlaying(): boolean {
+    return this.#track !== null && !this.#paused;
+  }
+
+  /** Position in ms, interpolated since the last update (paused and timescale speed accounted for). */
+  get position(): number {
+    return estimatePosition(
+      { track: this.#track, position: this.#anchorPosition, timestamp: this.#anchorAt, paused: this.#paused },
+      this.#host.clock.now(),
+      this.#speed,
+    );
+  }
+
+  /**
+   * Plays a track now: a loaded Track, `{ encoded }`, or a query string that is loaded first. The
+   * track becomes the queue's current track.
+   */
+  async play(input: Playable, options: PlayOptions = {}): Promise<void> {
+    this.#assertAlive();
+    const track = typeof input === 'string' ? await this.#host.resolveTrack(input) : toTrack(input);
+    const userData = options.userData ?? track.userData;
+    const body: UpdatePlayerRequest = { track: { encoded: track.encoded, userData } };
+    if (options.position !== undefined) body.position = requireNumber('position', options.position, { min: 0 });
+    if (options.endTime !== undefined) body.endTime = requireNumber('endTime', options.endTime, { min: 1 });
+    if (options.paused !== undefined) body.paused = options.paused;
+    if (options.volume !== undefined) body.volume = requireNumber('volume', options.volume, { min: 0, max: 1000, integer: true });
+    const server = await this.#update(body, options.noReplace === true);
+    if (options.noReplace === true && this.#track !== null && server?.track?.encoded !== track.encoded) return;
+    const playing = userData === track.userData ? track : { ...track, userData };
+    this.#track = playing;
+    this.#endTime = options.endTime ?? null;
+    this.#paused = options.paused ?? false;
+    if (options.volume !== undefined) this.#volume = options.volume;
+    this.#anchor(options.position ?? 0);
+    this.queue.replaceCurrent(playing);
+    this.#clearIdle();
+    this.#host.markDirty(this);
+  }
+
+  /** Stops the current track (the queue keeps its tracks). */
+  async stop(): Promise<void> {
+    this.#assertAlive();
+    await this.#update({ track: { encoded: null } });
+    this.#track = null;
+    this.#anchor(0);
+    this.#startIdle();
+    this.#host.markDirty(this);
+  }
+
+  /** Pauses or resumes. */
+  async pause(paused = true): Promise<void> {
+    this.#assertAlive();
+    const position = this.position;
+    await this.#update({ paused });
+    this.#paused = paused;
+    this.#anchor(position);
+    this.#host.markDirty(this);
+  }
+
+  /** Resumes after {@link pause}. */
+  resume(): Promise<void> {
+    return this.pause(false);
+  }
+
+  /** Seeks the current track to `position` ms. */
+  async seek(position: number): Promise<void> {
+    this.#assertAlive();
+    requireNumber('position', position, { min: 0 });
+    await this.#update({ position });
+    this.#anchor(position);
+    this.#host.markDirty(this);
+  }
+
+  /** Sets the player volume (0..1000, 100 = unchanged). */
+  async setVolume(volume: number): Promise<void> {
+    this.#assertAlive();
+    requireNumber('volume', volume, { min: 0, max: 1000, integer: true });
+    await this.#update({ volume });
+    this.#volume = volume;
+    this.#host.markDirty(this);
+  }
+
+  /** Sends filters: the given ones, or {@link filters} as changed. Replaces all filters on the server. */
+  async setFilters(filters?: Filters | FilterBuilder): Promise<void> {
+    this.#assertAlive();
+    const wire = filters === undefined ? this.filters.toJSON() : filters instanceof FilterBuilder ? filters.toJSON() : normalizeFilters(filters);
+    const position = this.position;
+    await this.#update({ filters: wire });
+    this.#sentFilters = wire;
+    if (filters !== undefined) this.#loadFilterBuilder(wire);
+    this.#speed = speedOf(wire);
+    this.#anchor(position);
+    this.#host.markDirty(this);
+  }
+
+  /** Sets where the current track stops (ms), or null to play to the end. */
+  async setEndTime(endTime: number | null): Promise<void> {
+    this.#assertAlive();
+    if (endTime !== null) requireNumber('endTime', endTime, { min: 1 });
+    await this.#update({ endTime });
+    this.#endTime = endTime;
+    this.#host.markDirty(this);
+  }
+
+  /** Plays the next track of the queue (or stops if there is none). */
+  async skip(count = 1): Promise<Track | null> {
+    const next = this.queue.skip(count);
+    if (next) await this.#playFromQueue(next);
+    else await this.stop();
+    return next;
+  }
+
+  /** Plays the previous track from the history. */
+  async previous(): Promise<Track | null> {
+    const previous = this.queue.previous();
+    if (previous) await this.#playFromQueue(previous);
+    return previous;
+  }
+
+  /** Moves the player to another node and carries on where it was. */
+  moveTo(node: Node): Promise<void> {
+    this.#assertAlive();
+    return this.#host.move(this, node, 'manual');
+  }
+
+  /** Destroys the player on the server, leaves the voice channel, and forgets it. */
+  async destroy(reason: DestroyReason = 'destroyed', { disconnect = true } = {}): Promise<void> {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#clearIdle();
+    this.#host.forget(this);
+    const tasks: Array<Promise<unknown>> = [];
+    if (this.#node.isReady) tasks.push(this.#node.rest.destroyPlayer(this.guildId));
+    if (disconnect) tasks.push(this.#host.sendVoiceUpdate(this, null));
+    const results = await Promise.allSettled(tasks);
+    this.#host.emit('playerDestroyed', { player: this, reason });
+    for (const result of results) {
+      if (result.status === 'rejected') this.#host.emitError(asError(result.reason, `destroying the player of guild ${this.guildId}`));
+    }
+  }
+
+  /** Everything needed to re-create this player elsewhere. */
+  toJSON(): PlayerSnapshot {
+    const now = this.#host.clock.now();
+    return {
+      v: PLAYER_SNAPSHOT_VERSION,
+      guildId: this.guildId,
+      node: this.#node.identifier,
+      shardId: this.shardId,
+      selfDeaf: this.selfDeaf,
+      selfMute: this.selfMute,
+      voice: this.voice.toJSON(),
+      textChannelId: this.textChannelId,
+      track: this.#track,
+      position: this.position,
+      timestamp: now,
+      paused: this.#paused,
+      volume: this.#volume,
+      filters: this.#sentFilters,
+      endTime: this.#endTime,
+      queue: this.queue.toJSON(),
+      data: this.data,
+    };
+  }
+
+  // ---- internal: called by the pool, failover and persistence ----
+
+  /** @internal Restores the state of a snapshot (before {@link recreateOn}). */
+  restoreState(snapshot: PlayerSnapshot): void {
+    this.#track = snapshot.track;
+    this.#paused = snapshot.paused;
+    this.#volume = snapshot.volume;
+    this.#endTime = snapshot.endTime;
+    this.#sentFilters = snapshot.filters;
+    this.#loadFilterBuilder(snapshot.filters);
+    this.#speed = speedOf(snapshot.filters);
+    this.textChannelId = snapshot.textChannelId;
+    this.data = snapshot.data;
+    this.#anchorPosition = snapshot.position;
+    this.#anchorAt = snapshot.timestamp;
+  }
+
+  /**
+   * @internal Creates this player on `node` with everything it had, in one request: voice, track at
+   * the estimated position, paused, volume, filters, end time. Switches the player to `node` only
+   * when the node accepted it.
+   */
+  async recreateOn(node: Node): Promise<void> {
+    const voice = this.voice.toLavalink();
+    const body: UpdatePlayerRequest = { volume: this.#volume, paused: this.#paused, filters: this.#sentFilters };
+    if (voice) body.voice = voice;
+    const position = Math.round(this.position);
+    if (this.#track) {
+      body.track = { encoded: this.#track.encoded, userData: this.#track.userData };
+      body.position = position;
+      if (this.#endTime !== null) body.endTime = this.#endTime;
+    }
+    await node.rest.updatePlayer(this.guildId, body);
+    this.#node = node;
+    this.voice.markSent(voice !== null);
+    this.#anchor(position);
+  }
+
+  /** @internal Sends the voice state to Lavalink when it is complete and new. */
+  async sendVoice(): Promise<void> {
+    const voice = this.voice.toLavalink();
+    if (!voice || !this.#node.isReady) return;
+    await this.#node.rest.updatePlayer(this.guildId, { voice });
+    this.voice.markSent(true);
+  }
+
+  /** @internal Re-syncs from the server after a resumed session. */
+  syncFromServer(server: LavalinkPlayer): void {
+    this.#track = server.track ? { ...server.track, userData: server.track.userData ?? this.#track?.userData ?? {} } : null;
+    this.#paused = server.paused;
+    this.#volume = server.volume;
+    this.#applyState(server.state);
+  }
+
+  /** @internal A `playerUpdate` from the player's node. */
+  handleUpdate(state: PlayerState): void {
+    this.#applyState(state);
+    this.#host.emit('playerUpdate', { player: this, state });
+  }
+
+  /** @internal An `event` from the player's node. */
+  handleEvent(event: EventMessage): void {
+    switch (event.type) {
+      case 'TrackStartEvent':
+        this.#voiceRecoveries = 0;
+        this.#trackFailed = false;
+        this.#host.emit('trackStart', { player: this, track: this.#sameTrack(event.track) });
+        return;
+      case 'TrackEndEvent':
+        this.#onTrackEnd(event.track, event.reason);
+        return;
+      case 'TrackExceptionEvent':
+        this.#trackFailed = true;
+        this.#host.emit('trackException', { player: this, track: this.#sameTrack(event.track), exception: event.exception });
+        return;
+      case 'TrackStuckEvent':
+        this.#host.emit('trackStuck', { player: this, track: this.#sameTrack(event.track), thresholdMs: event.thresholdMs });
+        return;
+      case 'WebSocketClosedEvent':
+        this.#onVoiceClosed(event.code, event.reason, event.byRemote);
+        return;
+    }
+  }
+
+  #onTrackEnd(track: Track, reason: TrackEndReason): void {
+    // Unknown reasons (a newer server) never advance the queue.
+    const mayStartNext = MAY_START_NEXT[reason] ?? false;
+    const ended = this.#sameTrack(track);
+    this.#host.emit('trackEnd', { player: this, track: ended, reason, mayStartNext });
+    if (!mayStartNext) return;
+    this.#track = null;
+    this.#anchor(0);
+    // A track that threw is never repeated by loop 'track'.
+    const next = this.queue.onTrackEnd(reason, { failed: this.#trackFailed });
+    this.#trackFailed = false;
+    if (next) {
+      this.#playFromQueue(next).catch((error: unknown) => this.#host.emitError(asError(error, `playing the next track in guild ${this.guildId}`)));
+    } else {
+      this.#host.emit('queueEnd', { player: this });
+      this.#startIdle();
+      this.#host.markDirty(this);
+    }
+  }
+
+  #onVoiceClosed(code: number, reason: string, byRemote: boolean): void {
+    const action = voiceCloseAction(code, this.#voiceRecoveries);
+    this.#host.emit('voiceClosed', { player: this, code, reason, byRemote, action });
+    if (action === 'wait') return;
+    if (action === 'destroy') {
+      void this.destroy('voiceClosed');
+      return;
+    }
+    this.#voiceRecoveries += 1;
+    const recovery = action === 'rejoin' ? this.#host.sendVoiceUpdate(this, this.voice.channelId) : this.#resendVoice();
+    recovery.catch((error: unknown) => this.#host.emitError(asError(error, `recovering the voice connection of guild ${this.guildId}`)));
+  }
+
+  async #resendVoice(): Promise<void> {
+    this.voice.markSent(false);
+    await this.sendVoice();
+  }
+
+  async #playFromQueue(track: Track): Promise<void> {
+    // The queue already advanced: play without touching it again.
+    await this.#update({ track: { encoded: track.encoded, userData: track.userData } });
+    this.#track = track;
+    this.#endTime = null;
+    this.#paused = false;
+    this.#anchor(0);
+    this.#clearIdle();
+    this.#host.markDirty(this);
+  }
+
+  async #update(body: UpdatePlayerRequest, noReplace = false): Promise<LavalinkPlayer | null> {
+    if (!this.#node.isReady) {
+      throw new LavafleetError(
+        ErrorCodes.NodeNotReady,
+        `Node ${this.#node.identifier} of guild ${this.guildId} is ${this.#node.status}; the player will be moved or resumed — retry shortly`,
+      );
+    }
+    // Voice that Lavalink does not have yet rides along with the first update (one request, not two).
+    if (body.voice === undefined && this.voice.needsSend()) body.voice = this.voice.toLavalink()!;
+    const result = await this.#node.rest.updatePlayer(this.guildId, body, noReplace ? { noReplace } : {});
+    if (body.voice) this.voice.markSent(true);
+    return result;
+  }
+
+  #applyState(state: PlayerState): void {
+    this.#connected = state.connected;
+    this.#ping = state.ping;
+    this.#anchor(state.position);
+  }
+
+  #anchor(position: number): void {
+    this.#anchorPosition = position;
+    this.#anchorAt = this.#host.clock.now();
+  }
+
+  #sameTrack(track: Track): Track {
+    const own = this.#track;
+    return own && own.info.identifier === track.info.identifier ? own : track;
+  }
+
+  /** Filters set by another client may be outside lavafleet's ranges: keep them on the wire, not in the builder. */
+  #loadFilterBuilder(filters: Filters): void {
+    try {
+      this.filters.reset().apply(filters);
+    } catch {
+      this.filters.reset();
+    }
+  }
+
+  #startIdle(): void {
+    const timeoutMs = this.#node.options.inactivePlayerTimeoutMs;
+    if (timeoutMs <= 0 || this.#destroyed) return;
+    this.#clearIdle();
+    this.#idleTimer = this.#host.clock.setTimeout(() => void this.destroy('inactive'), timeoutMs);
+  }
+
+  #clearIdle(): void {
+    this.#host.clock.clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+  }
+
+  #assertAlive(): void {
+    if (this.#destroyed) {
+      throw new LavafleetError(ErrorCodes.PlayerDestroyed, `The player of guild ${this.guildId} was destroyed; join again`);
+    }
+  }
+}
+
+function toTrack(input: Track | { encoded: string; userData?: JsonObject }): Track {
+  if ('info' in input) return input;
+  // Decoded locally (no REST round trip); a bad blob throws a TrackCodecError here, not at Lavalink.
+  const track = decodeTrack(input.encoded);
+  return input.userData ? { ...track, userData: input.userData } : track;
+}
+
+function asError(error: unknown, what: string): LavafleetError {
+  return error instanceof LavafleetError ? error : new LavafleetError(ErrorCodes.Network, `${what} failed: ${String(error)}`, { cause: error });
+}

@@ -1,0 +1,620 @@
+/**
+ * The Pool: owns the nodes and the players, chooses where each player goes, and keeps every player
+ * playing when a node fails. It wires the pieces together; protocol logic lives in node/, selection
+ * in pool/, failover in failover/, players in player/.
+ */
+import { TrackCache, resolveTrackCacheOptions } from './cache/track-cache.js';
+import type { TrackCacheStats } from './cache/track-cache.js';
+import type { VoicePacket } from './connectors/connector.js';
+import { ErrorCodes, LavafleetError, invalidOption } from './errors.js';
+import { FailoverManager } from './failover/failover.js';
+import type { FailoverHost } from './failover/failover.js';
+import type { NodeEvents } from './node/node-events.js';
+import type { NodeOptions } from './node/node-options.js';
+import { Node } from './node/node.js';
+import { penaltyBreakdown, neutralStatsPenalty } from './node/penalty.js';
+import type { PenaltyBreakdown } from './node/penalty.js';
+import type { PlayerEvents } from './player/player-events.js';
+import { Player } from './player/player.js';
+import type { PlayerSnapshot } from './player/player-snapshot.js';
+import { Queue } from './player/queue.js';
+import { StateManager } from './persistence/state-manager.js';
+import type { Playable, PlayerHost, PlayOptions } from './player/player.js';
+import { VoiceConnection } from './player/voice-state.js';
+import type { PoolEvents } from './pool/pool-events.js';
+import { resolvePoolOptions } from './pool/pool-options.js';
+import type { PoolOptions, ResolvedPoolOptions } from './pool/pool-options.js';
+import type { NodeCandidate, SelectionRequest } from './pool/selection.js';
+import { loadResultToTrack, toSearchIdentifier } from './pool/load.js';
+import type { LoadResult, Track } from './protocol/track.js';
+import type { Clock } from './util/clock.js';
+import { TypedEmitter } from './util/typed-emitter.js';
+import { requireSnowflake } from './util/validate.js';
+
+/** Options of {@link Pool.join}. */
+export interface JoinOptions {
+  guildId: string;
+  channelId: string;
+  /** Shard of the guild, when the connector cannot tell. */
+  shardId?: number;
+  /** @defaultValue true */
+  selfDeaf?: boolean;
+  /** @defaultValue false */
+  selfMute?: boolean;
+  /** A node (or its identifier) instead of the best one. */
+  node?: Node | string;
+  /** Something to start playing at once: joined and playing in a single request. */
+  play?: Playable;
+  /** Options for `play`. */
+  playOptions?: PlayOptions;
+}
+
+/** Per-node health, for dashboards and `pool.health()`. */
+export interface NodeHealth {
+  identifier: string;
+  status: Node['status'];
+  region: string | null;
+  sessionId: string | null;
+  canResume: boolean | null;
+  latencyMs: number | null;
+  players: number;
+  penalty: PenaltyBreakdown | null;
+  breaker: { state: string; failures: number; openUntil: number | null };
+  stats: Node['stats'];
+  draining: boolean;
+}
+
+/** Connection and failover counters. */
+export interface PoolMetrics {
+  nodes: NodeHealth[];
+  players: number;
+  parkedPlayers: number;
+  disconnects: number;
+  reconnects: number;
+  failedReconnects: number;
+  /** reconnects / (reconnects + failed reconnects), 1 when there were none. */
+  reconnectSuccessRate: number;
+  failovers: number;
+  playersMoved: number;
+  playersRestored: number;
+  movesFailed: number;
+  /** Track cache hits and misses, or null when the cache is disabled. */
+  cache: TrackCacheStats | null;
+}
+
+interface PendingJoin {
+  voice: VoiceConnection;
+  resolve(): void;
+}
+
+interface NodeState {
+  off: Array<() => void>;
+  draining: boolean;
+  placedSinceStats: number;
+}
+
+/**
+ * A pool of Lavalink nodes and the players on them.
+ * @example
+ * const pool = new Pool({
+ *   nodes: [{ identifier: 'main', uri: 'localhost:2333', password: 'youshallnotpass' }],
+ *   connector: connectors.discordJs(client),
+ * });
+ * await pool.connect();
+ * const player = await pool.join({ guildId, channelId, play: 'ytsearch:never gonna give you up' });
+ */
+export class Pool extends TypedEmitter<PoolEvents> {
+  readonly options: ResolvedPoolOptions;
+  readonly #nodes = new Map<string, Node>();
+  readonly #nodeState = new Map<Node, NodeState>();
+  readonly #players = new Map<string, Player>();
+  readonly #pendingJoins = new Map<string, PendingJoin>();
+  readonly #failover: FailoverManager;
+  readonly #playerHost: PlayerHost;
+  readonly #counters = { disconnects: 0, reconnects: 0, failedReconnects: 0 };
+  /** The LFU cache of load results, or null when disabled. */
+  readonly cache: TrackCache | null;
+  #state: StateManager | null = null;
+  #userId: string | null;
+  #offVoice: (() => void) | null = null;
+  #closed = false;
+
+  constructor(options: PoolOptions) {
+    super();
+    this.options = resolvePoolOptions(options);
+    this.#userId = this.options.userId;
+    this.cache = resolveTrackCacheOptions(this.options.cache) ? new TrackCache(this.options.cache || undefined, { clock: this.options.clock }) : null;
+    this.#playerHost = this.#createPlayerHost();
+    this.#failover = new FailoverManager(this.#createFailoverHost());
+    for (const nodeOptions of this.options.nodes) this.addNode(nodeOptions);
+  }
+
+  /** The nodes by identifier. */
+  get nodes(): ReadonlyMap<string, Node> {
+    return this.#nodes;
+  }
+  /** The players by guild id. */
+  get players(): ReadonlyMap<string, Player> {
+    return this.#players;
+  }
+  /** The clock the pool runs on. */
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  /** A node by identifier. */
+  getNode(identifier: string): Node | undefined {
+    return this.#nodes.get(identifier);
+  }
+
+  /** The player of a guild. */
+  getPlayer(guildId: string): Player | undefined {
+    return this.#players.get(guildId);
+  }
+
+  /**
+   * Connects every node. Resolves when one node is ready (or all, with `waitForAllNodes`); nodes that
+   * are down keep reconnecting in the background.
+   */
+  async connect(): Promise<void> {
+    this.#assertOpen();
+    if (!this.#offVoice) this.#offVoice = this.options.connector.onVoicePacket((packet) => this.#onVoicePacket(packet));
+    this.#userId ??= this.options.connector.getUserId() ?? (await this.options.connector.waitForUserId());
+    if (this.options.store && !this.#state) {
+      this.#state = this.#createStateManager(this.options.store, this.#userId);
+      if (this.options.restoreOnConnect) await this.restoreState();
+      this.#state.start();
+    }
+    const attempts = [...this.#nodes.values()].map((node) => this.#connectNode(node));
+    if (attempts.length === 0) throw new LavafleetError(ErrorCodes.NoNodeAvailable, 'The pool has no nodes: pass `nodes` or call addNode()');
+    await (this.options.waitForAllNodes ? Promise.all(attempts) : Promise.any(attempts).catch((error: AggregateError) => {
+      throw new LavafleetError(ErrorCodes.NoNodeAvailable, 'No node could be connected; see `cause` for each node', { cause: error });
+    }));
+  }
+
+  /** Adds a node at runtime; it connects if the pool is connected. */
+  addNode(options: NodeOptions): Node {
+    this.#assertOpen();
+    const node = new Node({ ...options, ...(this.#userId !== null && options.userId === undefined ? { userId: this.#userId } : {}) });
+    if (this.#nodes.has(node.identifier)) {
+      throw invalidOption('type', 'identifier', `a unique node identifier ('${node.identifier}' exists)`, node.identifier);
+    }
+    this.#nodes.set(node.identifier, node);
+    this.#nodeState.set(node, { off: this.#wireNode(node), draining: false, placedSinceStats: 0 });
+    if (this.#offVoice && this.#userId !== null) void this.#connectNode(node).catch(() => undefined);
+    return node;
+  }
+
+  /** Removes a node; with `movePlayers` (the default) its players move to other nodes first (a graceful drain). */
+  async removeNode(identifier: string, { movePlayers = true } = {}): Promise<void> {
+    const node = this.#nodes.get(identifier);
+    if (!node) return;
+    const state = this.#nodeState.get(node);
+    if (state) state.draining = true;
+    if (movePlayers) await this.#failover.evacuate(node, 'drain');
+    for (const player of this.#playersOn(node)) await player.destroy('destroyed');
+    state?.off.forEach((off) => off());
+    this.#nodeState.delete(node);
+    this.#nodes.delete(identifier);
+    await node.close();
+  }
+
+  /** The best node for a new player, or undefined when none can take players. */
+  bestNode(request: Partial<SelectionRequest> = {}): Node | undefined {
+    return this.#select({ region: request.region ?? null, ...(request.guildId ? { guildId: request.guildId } : {}) }, new Set());
+  }
+
+  /**
+   * Joins a voice channel and resolves with a ready player once Discord sent the voice state and voice
+   * server updates and Lavalink accepted them. With `play`, the player is created playing, in one request.
+   */
+  async join(options: JoinOptions): Promise<Player> {
+    this.#assertOpen();
+    const guildId = requireSnowflake('guildId', options.guildId);
+    const channelId = requireSnowflake('channelId', options.channelId);
+    const existing = this.#players.get(guildId);
+    if (existing) {
+      if (existing.voice.channelId !== channelId) await this.#sendVoiceUpdate(guildId, channelId, options);
+      return existing;
+    }
+    const voice = new VoiceConnection(channelId);
+    await this.#waitForVoice(guildId, voice, options);
+    const node = this.#chooseNode(options.node, voice.region, guildId);
+    const player = new Player({
+      guildId,
+      node,
+      voice,
+      host: this.#playerHost,
+      shardId: options.shardId ?? null,
+      selfDeaf: options.selfDeaf ?? true,
+      selfMute: options.selfMute ?? false,
+    });
+    this.#players.set(guildId, player);
+    this.#state?.markDirty(guildId);
+    this.#placed(node);
+    try {
+      if (options.play !== undefined) await player.play(options.play, options.playOptions);
+      else await player.sendVoice();
+    } catch (error) {
+      this.#players.delete(guildId);
+      throw error;
+    }
+    return player;
+  }
+
+  /** Loads tracks from the best node (a query without prefix is searched on `defaultSearchSource`). */
+  async load(query: string, { source }: { source?: string } = {}): Promise<LoadResult> {
+    const node = this.bestNode() ?? this.#anyReadyNode();
+    if (!node) throw new LavafleetError(ErrorCodes.NoNodeAvailable, 'No node is connected to load tracks; wait for pool.connect()');
+    const identifier = toSearchIdentifier(query, source ?? this.options.defaultSearchSource);
+    const cached = this.cache?.get(identifier);
+    if (cached) return cached;
+    const result = await node.rest.loadTracks(identifier);
+    this.cache?.set(identifier, result);
+    return result;
+  }
+
+  /** Saves the players that changed (and node sessions) now. */
+  async saveState(): Promise<void> {
+    await this.#state?.save();
+  }
+
+  /**
+   * Reads saved state: each node gets its saved session id (so it resumes the same Lavalink session)
+   * and each saved player is re-attached. Players of resumed sessions keep playing without a gap;
+   * the others are re-created on the best node at the estimated position and re-join voice.
+   * Called by `connect()` unless `restoreOnConnect` is false. Resolves with the number of players.
+   */
+  async restoreState(): Promise<number> {
+    const state = this.#state;
+    if (!state) return 0;
+    const { players, sessions } = await state.restore();
+    for (const node of this.#nodes.values()) {
+      const session = sessions.get(node.identifier);
+      if (session && node.status === 'disconnected' && node.sessionId === null) node.setSessionId(session.sessionId);
+    }
+    let count = 0;
+    for (const snapshot of players) {
+      if (this.#players.has(snapshot.guildId) || !this.options.ownsGuild(snapshot.guildId)) continue;
+      const player = this.#restorePlayer(snapshot, sessions.has(snapshot.node));
+      if (player) count += 1;
+    }
+    return count;
+  }
+
+  /** Deletes all saved state of this bot. */
+  async clearState(): Promise<void> {
+    await this.#state?.clear();
+  }
+
+  /** Health of every node. */
+  health(): NodeHealth[] {
+    const candidates = [...this.#nodes.values()].map((node) => this.#candidate(node));
+    const neutral = neutralStatsPenalty(candidates);
+    return [...this.#nodes.values()].map((node, i) => {
+      const breaker = node.breaker;
+      return {
+        identifier: node.identifier,
+        status: node.status,
+        region: node.region,
+        sessionId: node.sessionId,
+        canResume: node.canResume,
+        latencyMs: node.latencyMs,
+        players: this.#playersOn(node).length,
+        penalty: node.isReady ? penaltyBreakdown(candidates[i]!, neutral) : null,
+        breaker: { state: breaker.state, failures: breaker.failures, openUntil: breaker.openUntil },
+        stats: node.stats,
+        draining: this.#nodeState.get(node)?.draining ?? false,
+      };
+    });
+  }
+
+  /** Health plus connection and failover counters. */
+  metrics(): PoolMetrics {
+    const { reconnects, failedReconnects } = this.#counters;
+    const total = reconnects + failedReconnects;
+    return {
+      nodes: this.health(),
+      players: this.#players.size,
+      parkedPlayers: this.#failover.parked.size,
+      ...this.#counters,
+      reconnectSuccessRate: total === 0 ? 1 : reconnects / total,
+      ...this.#failover.counters,
+      cache: this.cache?.stats() ?? null,
+    };
+  }
+
+  /** Closes every node and stops every timer. Players stay on Lavalink while their sessions can resume. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#offVoice?.();
+    this.#failover.destroy();
+    if (this.#state) {
+      // Save every player, so positions are exact for the next start.
+      this.#state.stop();
+      for (const guildId of this.#players.keys()) this.#state.markDirty(guildId);
+      await this.#state.save().catch((error: unknown) => this.emit('error', asError(error, 'saving state on close')));
+      await this.options.store?.close().catch((error: unknown) => this.emit('error', asError(error, 'closing the store')));
+    }
+    for (const state of this.#nodeState.values()) state.off.forEach((off) => off());
+    await Promise.all([...this.#nodes.values()].map((node) => node.close()));
+  }
+
+  // ---- internals ----
+
+  #connectNode(node: Node): Promise<void> {
+    if (node.userId === null && this.#userId !== null) node.setUserId(this.#userId);
+    return node.connect();
+  }
+
+  #wireNode(node: Node): Array<() => void> {
+    const forward = <K extends keyof NodeEvents & string>(event: K, as: keyof PoolEvents) =>
+      node.on(event, (payload) => void this.emit(as, payload as never));
+    let wasConnected = false;
+    return [
+      node.on('playerUpdate', (message) => {
+        const player = this.#players.get(message.guildId);
+        if (player?.node === node) player.handleUpdate(message.state);
+      }),
+      node.on('event', (message) => {
+        const player = this.#players.get(message.guildId);
+        if (player?.node === node) player.handleEvent(message);
+      }),
+      node.on('stats', () => {
+        const state = this.#nodeState.get(node);
+        if (state) state.placedSinceStats = 0;
+      }),
+      node.on('statusChange', ({ from, to }) => {
+        if (from === 'connected') {
+          wasConnected = true;
+          this.#counters.disconnects += 1;
+          this.#failover.nodeDown(node);
+        } else if (to === 'disconnected' && wasConnected) this.#failover.nodeDown(node);
+      }),
+      node.on('ready', ({ resumed, sessionId }) => {
+        this.#state?.setSession(node.identifier, sessionId);
+        if (wasConnected) this.#counters.reconnects += 1;
+        this.#failover.nodeReady(node, resumed);
+      }),
+      node.on('reconnecting', ({ attempt }) => {
+        if (attempt > 1) this.#counters.failedReconnects += 1;
+      }),
+      node.on('resumed', ({ players }) => this.#onResumed(node, players)),
+      node.on('sessionLost', () => this.#failover.sessionLost(node)),
+      node.on('error', (error) => void this.emit('error', error)),
+      node.on('debug', (event) => void this.emit('debug', event)),
+      node.on('raw', (event) => void this.emit('raw', event)),
+      forward('ready', 'nodeReady'),
+      forward('connect', 'nodeConnect'),
+      forward('disconnect', 'nodeDisconnect'),
+      forward('reconnecting', 'nodeReconnecting'),
+      forward('reconnectExhausted', 'nodeReconnectExhausted'),
+      forward('statusChange', 'nodeStatusChange'),
+      forward('stats', 'nodeStats'),
+      forward('resumed', 'nodeResumed'),
+      forward('sessionLost', 'nodeSessionLost'),
+    ];
+  }
+
+  #onResumed(node: Node, serverPlayers: Parameters<Player['syncFromServer']>[0][]): void {
+    const onServer = new Map(serverPlayers.map((p) => [p.guildId, p]));
+    const missing: Player[] = [];
+    for (const player of this.#playersOn(node)) {
+      const server = onServer.get(player.guildId);
+      if (server) {
+        player.syncFromServer(server);
+        this.#failover.rejoinIfRecreated(player, false);
+      } else missing.push(player);
+    }
+    this.#failover.cleanGhosts(node, [...onServer.keys()].filter((guildId) => this.#players.get(guildId)?.node !== node));
+    for (const player of missing) {
+      this.#failover.rejoinIfRecreated(player, false);
+      player.recreateOn(node).catch((error: unknown) => this.emit('error', asError(error, `re-creating the player of guild ${player.guildId}`)));
+    }
+  }
+
+  #onVoicePacket(packet: VoicePacket): void {
+    if (packet.t === 'VOICE_STATE_UPDATE' && packet.d.user_id !== this.#userId) return;
+    const guildId = packet.d.guild_id;
+    if (guildId === undefined) return;
+    const pending = this.#pendingJoins.get(guildId);
+    if (pending) {
+      const change = packet.t === 'VOICE_STATE_UPDATE' ? pending.voice.applyState(packet.d) : pending.voice.applyServer(packet.d);
+      if (change === 'ready') pending.resolve();
+      return;
+    }
+    const player = this.#players.get(guildId);
+    if (!player) return;
+    const change = packet.t === 'VOICE_STATE_UPDATE' ? player.voice.applyState(packet.d) : player.voice.applyServer(packet.d);
+    if (change === 'disconnected') void player.destroy('voiceDisconnected', { disconnect: false });
+    else if (change === 'ready') {
+      player.sendVoice().catch((error: unknown) => this.emit('error', asError(error, `updating the voice state of guild ${guildId}`)));
+      this.#playerHost.markDirty(player);
+    }
+  }
+
+  async #waitForVoice(guildId: string, voice: VoiceConnection, options: JoinOptions): Promise<void> {
+    if (this.#pendingJoins.has(guildId)) {
+      throw new LavafleetError(ErrorCodes.InvalidOption, `A join for guild ${guildId} is already in progress`);
+    }
+    const clock = this.options.clock;
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    const arrived = new Promise<void>((resolve, reject) => {
+      this.#pendingJoins.set(guildId, { voice, resolve });
+      timer = clock.setTimeout(
+        () =>
+          reject(
+            new LavafleetError(
+              ErrorCodes.VoiceTimeout,
+              `Discord did not send the voice state and server updates for guild ${guildId} within ${this.options.voiceTimeoutMs} ms. ` +
+                'Check that the connector receives raw gateway packets and that the bot may connect to the channel.',
+            ),
+          ),
+        this.options.voiceTimeoutMs,
+      );
+    });
+    try {
+      await this.#sendVoiceUpdate(guildId, voice.channelId, options);
+      await arrived;
+    } finally {
+      clock.clearTimeout(timer);
+      this.#pendingJoins.delete(guildId);
+    }
+  }
+
+  async #sendVoiceUpdate(guildId: string, channelId: string | null, options: { shardId?: number | null; selfDeaf?: boolean; selfMute?: boolean }): Promise<void> {
+    await this.options.connector.sendVoiceStateUpdate(
+      { guild_id: guildId, channel_id: channelId, self_deaf: options.selfDeaf ?? true, self_mute: options.selfMute ?? false },
+      options.shardId ?? undefined,
+    );
+  }
+
+  #chooseNode(requested: Node | string | undefined, region: string | null, guildId: string): Node {
+    if (requested !== undefined) {
+      const node = typeof requested === 'string' ? this.#nodes.get(requested) : requested;
+      if (!node || !this.#nodes.has(node.identifier)) throw invalidOption('type', 'node', 'a node of this pool', typeof requested === 'string' ? requested : requested.identifier);
+      if (!node.isReady) throw new LavafleetError(ErrorCodes.NodeNotReady, `Node ${node.identifier} is ${node.status}; choose a connected node`);
+      return node;
+    }
+    const node = this.#select({ region, guildId }, new Set());
+    if (!node) throw new LavafleetError(ErrorCodes.NoNodeAvailable, 'No node can take players right now (none connected, or all failing/draining); retry shortly');
+    return node;
+  }
+
+  #select(request: SelectionRequest, exclude: ReadonlySet<Node>): Node | undefined {
+    const candidates: NodeCandidate[] = [];
+    for (const node of this.#nodes.values()) {
+      if (exclude.has(node) || !this.#canTakePlayers(node)) continue;
+      candidates.push(this.#candidate(node));
+    }
+    return this.options.selectNode(candidates, request)?.node;
+  }
+
+  #canTakePlayers(node: Node): boolean {
+    return node.isReady && node.breaker.state !== 'open' && !(this.#nodeState.get(node)?.draining ?? true);
+  }
+
+  #candidate(node: Node): NodeCandidate {
+    return {
+      node,
+      identifier: node.identifier,
+      region: node.region,
+      stats: node.stats,
+      latencyMs: node.latencyMs,
+      failures: node.breaker.failures,
+      placedSinceStats: this.#nodeState.get(node)?.placedSinceStats ?? 0,
+    };
+  }
+
+  #placed(node: Node): void {
+    const state = this.#nodeState.get(node);
+    if (state) state.placedSinceStats += 1;
+  }
+
+  #playersOn(node: Node): Player[] {
+    const players: Player[] = [];
+    for (const player of this.#players.values()) if (player.node === node) players.push(player);
+    return players;
+  }
+
+  #anyReadyNode(): Node | undefined {
+    for (const node of this.#nodes.values()) if (node.isReady) return node;
+    return undefined;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new LavafleetError(ErrorCodes.NodeClosed, 'The pool was closed; create a new Pool');
+  }
+
+  #createPlayerHost(): PlayerHost {
+    return {
+      clock: this.options.clock,
+      emit: (event, payload) => void this.emit(event as keyof PlayerEvents, payload as never),
+      emitError: (error) => void this.emit('error', error),
+      resolveTrack: async (query: string): Promise<Track> => loadResultToTrack(await this.load(query), query),
+      move: (player, target, reason) => this.#failover.move(player, target, reason),
+      sendVoiceUpdate: (player, channelId) =>
+        this.#sendVoiceUpdate(player.guildId, channelId, { shardId: player.shardId, selfDeaf: player.selfDeaf, selfMute: player.selfMute }),
+      forget: (player) => {
+        if (this.#players.get(player.guildId) === player) {
+          this.#players.delete(player.guildId);
+          this.#state?.markRemoved(player.guildId);
+        }
+        this.#failover.forget(player);
+      },
+      markDirty: (player) => this.#state?.markDirty(player.guildId),
+    };
+  }
+
+  #createStateManager(store: NonNullable<ResolvedPoolOptions['store']>, userId: string): StateManager {
+    return new StateManager({
+      store,
+      prefix: `lavafleet/${userId}/`,
+      intervalMs: this.options.stateSaveIntervalMs,
+      clock: this.options.clock,
+      snapshot: (guildId) => {
+        const player = this.#players.get(guildId);
+        return player && this.options.ownsGuild(guildId) ? player.toJSON() : null;
+      },
+      onError: (error) => void this.emit('error', error),
+    });
+  }
+
+  /**
+   * Re-attaches a saved player. On a node whose saved session may resume, it waits for the resume
+   * (or the session-lost re-creation); anywhere else it is parked and re-created on the first ready
+   * node, then re-joins voice through the connector (the old Discord voice session died with the bot).
+   */
+  #restorePlayer(snapshot: PlayerSnapshot, sessionSaved: boolean): Player | null {
+    let queue: Queue;
+    try {
+      queue = Queue.fromJSON(snapshot.queue);
+    } catch (error) {
+      this.emit('error', asError(error, `restoring the queue of guild ${snapshot.guildId}`));
+      queue = new Queue();
+    }
+    const savedNode = this.#nodes.get(snapshot.node);
+    const node = savedNode ?? this.#nodes.values().next().value;
+    if (!node) return null;
+    const player = new Player({
+      guildId: snapshot.guildId,
+      node,
+      voice: VoiceConnection.from(snapshot.voice),
+      host: this.#playerHost,
+      shardId: snapshot.shardId,
+      selfDeaf: snapshot.selfDeaf,
+      selfMute: snapshot.selfMute,
+      queue,
+    });
+    player.restoreState(snapshot);
+    this.#players.set(player.guildId, player);
+    this.#failover.rejoinIfRecreated(player, true);
+    if (!savedNode || !sessionSaved) this.#failover.park(player);
+    return player;
+  }
+
+  #createFailoverHost(): FailoverHost {
+    return {
+      clock: this.options.clock,
+      options: this.options.failover,
+      playersOn: (node) => this.#playersOn(node),
+      selectFor: (player, exclude) => {
+        const node = this.#select({ region: player.voice.region, guildId: player.guildId }, exclude);
+        if (node) this.#placed(node);
+        return node;
+      },
+      emit: (event, payload) => void this.emit(event, payload as never),
+      rejoinVoice: (player) => {
+        this.#playerHost.sendVoiceUpdate(player, player.voice.channelId).catch((error: unknown) => this.emit('error', asError(error, `re-joining voice in guild ${player.guildId}`)));
+      },
+      debug: (message, data) => {
+        if (this.hasListeners('debug')) this.emit('debug', data ? { scope: 'failover', message, data: data() } : { scope: 'failover', message });
+      },
+    };
+  }
+}
+
+function asError(error: unknown, what: string): LavafleetError {
+  return error instanceof LavafleetError ? error : new LavafleetError(ErrorCodes.Network, `${what} failed: ${String(error)}`, { cause: error });
+}

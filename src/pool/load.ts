@@ -1,0 +1,46 @@
+/** Turning user queries into Lavalink identifiers, and load results into one playable track. */
+import { ErrorCodes, LavafleetError } from '../errors.js';
+import type { LoadResult, Track } from '../protocol/track.js';
+
+/** Search prefixes for common source names. Anything else is used as `<source>:` verbatim. */
+const SOURCE_PREFIXES: Readonly<Record<string, string>> = Object.freeze({
+  youtube: 'ytsearch',
+  youtubemusic: 'ytmsearch',
+  soundcloud: 'scsearch',
+  spotify: 'spsearch',
+  deezer: 'dzsearch',
+  applemusic: 'amsearch',
+});
+
+/**
+ * The identifier to load: URLs and queries that already have a `prefix:` pass through; anything
+ * else is searched on `source` (`ytsearch`, or a source name such as `soundcloud`).
+ */
+export function toSearchIdentifier(query: string, source: string): string {
+  const trimmed = query.trim();
+  if (/^https?:\/\//i.test(trimmed) || /^[a-z][a-z0-9]*:/i.test(trimmed)) return trimmed;
+  const prefix = SOURCE_PREFIXES[source.toLowerCase()] ?? source;
+  return `${prefix}:${trimmed}`;
+}
+
+/** The one track a load result stands for: the track, the first search hit, or the playlist's selected track. */
+export function loadResultToTrack(result: LoadResult, query: string): Track {
+  switch (result.loadType) {
+    case 'track':
+      return result.data;
+    case 'search':
+      if (result.data[0]) return result.data[0];
+      break;
+    case 'playlist': {
+      const { tracks, info } = result.data;
+      const track = tracks[info.selectedTrack] ?? tracks[0];
+      if (track) return track;
+      break;
+    }
+    case 'error':
+      throw new LavafleetError(ErrorCodes.LoadFailed, `Loading '${query}' failed: ${result.data.message ?? result.data.cause}`);
+    default:
+      break;
+  }
+  throw new LavafleetError(ErrorCodes.LoadFailed, `Nothing playable was found for '${query}'`);
+}

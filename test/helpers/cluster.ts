@@ -1,0 +1,72 @@
+/** A few emulated nodes and a Pool over them, for integration tests. */
+import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
+import { Pool } from '../../src/pool.js';
+import type { PoolOptions } from '../../src/pool/pool-options.js';
+import type { Track } from '../../src/protocol/track.js';
+
+export interface Cluster {
+  emulators: LavalinkEmulator[];
+  pool: Pool;
+  connector: TestConnector;
+  close(): Promise<void>;
+}
+
+export const TEST_USER_ID = '100000000000000001';
+
+/** Starts `count` emulators and a connected pool over them. */
+export async function startCluster(
+  count: number,
+  {
+    pool: poolOptions = {},
+    regions = [] as Array<string | null>,
+    endpoint,
+  }: { pool?: Partial<PoolOptions>; regions?: Array<string | null>; endpoint?: string } = {},
+): Promise<Cluster> {
+  const emulators = Array.from({ length: count }, () => new LavalinkEmulator({ password: 'pw' }));
+  await Promise.all(emulators.map((e) => e.start()));
+  const connector = new TestConnector({ userId: TEST_USER_ID, ...(endpoint ? { endpoint } : {}) });
+  const pool = new Pool({
+    nodes: emulators.map((e, i) => ({
+      identifier: `node${i + 1}`,
+      uri: e.url,
+      password: e.password,
+      region: regions[i] ?? null,
+      heartbeatMs: 1000,
+      requestTimeoutMs: 1000,
+      reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
+    })),
+    connector,
+    failover: { probeTimeoutMs: 200, resumeWaitMs: 300 },
+    store: false,
+    ...poolOptions,
+  });
+  pool.on('error', () => undefined);
+  await pool.connect();
+  await Promise.all([...pool.nodes.values()].map((node) => node.connect()));
+  return {
+    emulators,
+    pool,
+    connector,
+    async close() {
+      await pool.close();
+      await Promise.all(emulators.map((e) => e.stop()));
+    },
+  };
+}
+
+/** A guild id for test player `i`. */
+export function guildId(i: number): string {
+  return String(200000000000000000n + BigInt(i));
+}
+
+/** A channel id for test player `i`. */
+export function channelId(i: number): string {
+  return String(300000000000000000n + BigInt(i));
+}
+
+/** Loads a long track from the emulator catalogue. */
+export async function longTrack(pool: Pool, name = 'song'): Promise<Track> {
+  const result = await pool.load(`ytsearch:${name}`);
+  if (result.loadType !== 'search' || !result.data[0]) throw new Error(`no track for ${name}`);
+  return result.data[0];
+}
