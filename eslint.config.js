@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'docs/**', 'coverage/**', 'bench/**/*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'docs/**', 'coverage/**', 'bench/**/*.mjs', '.tmp-pack-*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -13,7 +13,13 @@ export { penaltyStrategy, regionFromEndpoint, regionMatches, scoreCandidates } f
 export type { NodeCandidate, SelectionRequest, SelectionStrategy } from './pool/selection.js';
 export { Node } from './node/node.js';
 export { DEFAULT_NODE_OPTIONS } from './node/node-options.js';
-export type { BreakerOptions, JitterMode, NodeOptions, ReconnectOptions, ResumeOptions } from './node/node-options.js';
+export type {
+  BreakerOptions,
+  JitterMode,
+  NodeOptions,
+  ReconnectOptions,
+  ResumeOptions,
+} from './node/node-options.js';
 export type { DebugEvent, NodeEvents } from './node/node-events.js';
 export type { NodeStatus } from './node/node-status.js';
 export { NodeRest } from './node/node-rest.js';
@@ -64,7 +70,12 @@ export {
   writeLavaSrcFields,
   writeProbeInfo,
 } from './protocol/track-codec.js';
-export type { DecodedTrack, EncodableTrackInfo, EncodeTrackOptions, LavaSrcFields } from './protocol/track-codec.js';
+export type {
+  DecodedTrack,
+  EncodableTrackInfo,
+  EncodeTrackOptions,
+  LavaSrcFields,
+} from './protocol/track-codec.js';
 export { parseFrame } from './protocol/parse.js';
 export type { ParsedFrame } from './protocol/parse.js';
 export { MAY_START_NEXT } from './protocol/messages.js';
@@ -89,6 +100,6 @@ export {
 } from './errors.js';
 export type { ErrorCode, InvalidOptionError, RestRequestInfo } from './errors.js';
 export { TypedEmitter } from './util/typed-emitter.js';
-export type { EventMap, Listener } from './util/typed-emitter.js';
+export type { EmitterEvents, EventMap, Listener } from './util/typed-emitter.js';
 export { systemClock } from './util/clock.js';
 export type { Clock, TimerHandle } from './util/clock.js';

@@ -14,11 +14,10 @@ import type { NodeOptions } from './node/node-options.js';
 import { Node } from './node/node.js';
 import { penaltyBreakdown, neutralStatsPenalty } from './node/penalty.js';
 import type { PenaltyBreakdown } from './node/penalty.js';
-import type { PlayerEvents } from './player/player-events.js';
 import { Player } from './player/player.js';
-import type { PlayerSnapshot } from './player/player-snapshot.js';
 import { Queue } from './player/queue.js';
 import { StateManager } from './persistence/state-manager.js';
+import type { SavedPlayer } from './persistence/snapshot.js';
 import type { Playable, PlayerHost, PlayOptions } from './player/player.js';
 import { VoiceConnection } from './player/voice-state.js';
 import type { PoolEvents } from './pool/pool-events.js';
@@ -123,7 +122,9 @@ export class Pool extends TypedEmitter<PoolEvents> {
     super();
     this.options = resolvePoolOptions(options);
     this.#userId = this.options.userId;
-    this.cache = resolveTrackCacheOptions(this.options.cache) ? new TrackCache(this.options.cache || undefined, { clock: this.options.clock }) : null;
+    this.cache = resolveTrackCacheOptions(this.options.cache)
+      ? new TrackCache(this.options.cache || undefined, { clock: this.options.clock })
+      : null;
     this.#playerHost = this.#createPlayerHost();
     this.#failover = new FailoverManager(this.#createFailoverHost());
     for (const nodeOptions of this.options.nodes) this.addNode(nodeOptions);
@@ -158,7 +159,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
    */
   async connect(): Promise<void> {
     this.#assertOpen();
-    if (!this.#offVoice) this.#offVoice = this.options.connector.onVoicePacket((packet) => this.#onVoicePacket(packet));
+    if (!this.#offVoice)
+      this.#offVoice = this.options.connector.onVoicePacket((packet) => this.#onVoicePacket(packet));
     this.#userId ??= this.options.connector.getUserId() ?? (await this.options.connector.waitForUserId());
     if (this.options.store && !this.#state) {
       this.#state = this.#createStateManager(this.options.store, this.#userId);
@@ -166,18 +168,36 @@ export class Pool extends TypedEmitter<PoolEvents> {
       this.#state.start();
     }
     const attempts = [...this.#nodes.values()].map((node) => this.#connectNode(node));
-    if (attempts.length === 0) throw new LavafleetError(ErrorCodes.NoNodeAvailable, 'The pool has no nodes: pass `nodes` or call addNode()');
-    await (this.options.waitForAllNodes ? Promise.all(attempts) : Promise.any(attempts).catch((error: AggregateError) => {
-      throw new LavafleetError(ErrorCodes.NoNodeAvailable, 'No node could be connected; see `cause` for each node', { cause: error });
-    }));
+    if (attempts.length === 0)
+      throw new LavafleetError(
+        ErrorCodes.NoNodeAvailable,
+        'The pool has no nodes: pass `nodes` or call addNode()',
+      );
+    await (this.options.waitForAllNodes
+      ? Promise.all(attempts)
+      : Promise.any(attempts).catch((error: AggregateError) => {
+          throw new LavafleetError(
+            ErrorCodes.NoNodeAvailable,
+            'No node could be connected; see `cause` for each node',
+            { cause: error },
+          );
+        }));
   }
 
   /** Adds a node at runtime; it connects if the pool is connected. */
   addNode(options: NodeOptions): Node {
     this.#assertOpen();
-    const node = new Node({ ...options, ...(this.#userId !== null && options.userId === undefined ? { userId: this.#userId } : {}) });
+    const node = new Node({
+      ...options,
+      ...(this.#userId !== null && options.userId === undefined ? { userId: this.#userId } : {}),
+    });
     if (this.#nodes.has(node.identifier)) {
-      throw invalidOption('type', 'identifier', `a unique node identifier ('${node.identifier}' exists)`, node.identifier);
+      throw invalidOption(
+        'type',
+        'identifier',
+        `a unique node identifier ('${node.identifier}' exists)`,
+        node.identifier,
+      );
     }
     this.#nodes.set(node.identifier, node);
     this.#nodeState.set(node, { off: this.#wireNode(node), draining: false, placedSinceStats: 0 });
@@ -201,7 +221,10 @@ export class Pool extends TypedEmitter<PoolEvents> {
 
   /** The best node for a new player, or undefined when none can take players. */
   bestNode(request: Partial<SelectionRequest> = {}): Node | undefined {
-    return this.#select({ region: request.region ?? null, ...(request.guildId ? { guildId: request.guildId } : {}) }, new Set());
+    return this.#select(
+      { region: request.region ?? null, ...(request.guildId ? { guildId: request.guildId } : {}) },
+      new Set(),
+    );
   }
 
   /**
@@ -237,6 +260,12 @@ export class Pool extends TypedEmitter<PoolEvents> {
       else await player.sendVoice();
     } catch (error) {
       this.#players.delete(guildId);
+      // Lavalink creates the player (and connects voice) before it refuses a track, and the bot is in
+      // the channel: undo both, so a failed join leaves nothing behind.
+      await Promise.allSettled([
+        node.rest.destroyPlayer(guildId),
+        this.#sendVoiceUpdate(guildId, null, options),
+      ]);
       throw error;
     }
     return player;
@@ -245,7 +274,11 @@ export class Pool extends TypedEmitter<PoolEvents> {
   /** Loads tracks from the best node (a query without prefix is searched on `defaultSearchSource`). */
   async load(query: string, { source }: { source?: string } = {}): Promise<LoadResult> {
     const node = this.bestNode() ?? this.#anyReadyNode();
-    if (!node) throw new LavafleetError(ErrorCodes.NoNodeAvailable, 'No node is connected to load tracks; wait for pool.connect()');
+    if (!node)
+      throw new LavafleetError(
+        ErrorCodes.NoNodeAvailable,
+        'No node is connected to load tracks; wait for pool.connect()',
+      );
     const identifier = toSearchIdentifier(query, source ?? this.options.defaultSearchSource);
     const cached = this.cache?.get(identifier);
     if (cached) return cached;
@@ -254,7 +287,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
     return result;
   }
 
-  /** Saves the players that changed (and node sessions) now. */
+  /** Saves the players that changed (each with its node session id) now. */
   async saveState(): Promise<void> {
     await this.#state?.save();
   }
@@ -270,19 +303,23 @@ export class Pool extends TypedEmitter<PoolEvents> {
     if (!state) return 0;
     const { players, sessions } = await state.restore();
     for (const node of this.#nodes.values()) {
-      const session = sessions.get(node.identifier);
-      if (session && node.status === 'disconnected' && node.sessionId === null) node.setSessionId(session.sessionId);
+      const sessionId = sessions.get(node.identifier);
+      if (sessionId !== undefined && node.status === 'disconnected' && node.sessionId === null)
+        node.setSessionId(sessionId);
     }
     let count = 0;
     for (const snapshot of players) {
-      if (this.#players.has(snapshot.guildId) || !this.options.ownsGuild(snapshot.guildId)) continue;
-      const player = this.#restorePlayer(snapshot, sessions.has(snapshot.node));
-      if (player) count += 1;
+      if (this.#players.has(snapshot.guildId)) continue;
+      const node = this.#nodes.get(snapshot.node);
+      const resumable = snapshot.sessionId !== null && node?.sessionId === snapshot.sessionId && !node.isReady;
+      if (this.#restorePlayer(snapshot, resumable)) count += 1;
     }
+    // Restored after connect() (restoreOnConnect: false): re-create the parked ones now.
+    if (count > 0 && this.#anyReadyNode()) this.#failover.retryParked();
     return count;
   }
 
-  /** Deletes all saved state of this bot. */
+  /** Deletes the saved players of this bot that this process owns (`ownsGuild`). */
   async clearState(): Promise<void> {
     await this.#state?.clear();
   }
@@ -334,8 +371,12 @@ export class Pool extends TypedEmitter<PoolEvents> {
       // Save every player, so positions are exact for the next start.
       this.#state.stop();
       for (const guildId of this.#players.keys()) this.#state.markDirty(guildId);
-      await this.#state.save().catch((error: unknown) => this.emit('error', asError(error, 'saving state on close')));
-      await this.options.store?.close().catch((error: unknown) => this.emit('error', asError(error, 'closing the store')));
+      await this.#state
+        .save()
+        .catch((error: unknown) => this.emit('error', asError(error, 'saving state on close')));
+      await this.options.store
+        ?.close()
+        .catch((error: unknown) => this.emit('error', asError(error, 'closing the store')));
     }
     for (const state of this.#nodeState.values()) state.off.forEach((off) => off());
     await Promise.all([...this.#nodes.values()].map((node) => node.close()));
@@ -349,7 +390,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
   }
 
   #wireNode(node: Node): Array<() => void> {
-    const forward = <K extends keyof NodeEvents & string>(event: K, as: keyof PoolEvents) =>
+    const forward = <K extends keyof NodeEvents>(event: K, as: keyof PoolEvents) =>
       node.on(event, (payload) => void this.emit(as, payload as never));
     let wasConnected = false;
     return [
@@ -371,9 +412,11 @@ export class Pool extends TypedEmitter<PoolEvents> {
           this.#counters.disconnects += 1;
           this.#failover.nodeDown(node);
         } else if (to === 'disconnected' && wasConnected) this.#failover.nodeDown(node);
+        // Players restored onto a node that has not connected yet: the same policy as a lost socket.
+        else if (!wasConnected && (to === 'reconnecting' || to === 'disconnected'))
+          this.#failover.nodeDown(node);
       }),
-      node.on('ready', ({ resumed, sessionId }) => {
-        this.#state?.setSession(node.identifier, sessionId);
+      node.on('ready', ({ resumed }) => {
         if (wasConnected) this.#counters.reconnects += 1;
         this.#failover.nodeReady(node, resumed);
       }),
@@ -399,19 +442,34 @@ export class Pool extends TypedEmitter<PoolEvents> {
 
   #onResumed(node: Node, serverPlayers: Parameters<Player['syncFromServer']>[0][]): void {
     const onServer = new Map(serverPlayers.map((p) => [p.guildId, p]));
+    const attached: Player[] = [];
     const missing: Player[] = [];
     for (const player of this.#playersOn(node)) {
       const server = onServer.get(player.guildId);
       if (server) {
         player.syncFromServer(server);
-        this.#failover.rejoinIfRecreated(player, false);
+        attached.push(player);
       } else missing.push(player);
     }
-    this.#failover.cleanGhosts(node, [...onServer.keys()].filter((guildId) => this.#players.get(guildId)?.node !== node));
-    for (const player of missing) {
-      this.#failover.rejoinIfRecreated(player, false);
-      player.recreateOn(node).catch((error: unknown) => this.emit('error', asError(error, `re-creating the player of guild ${player.guildId}`)));
-    }
+    this.#failover.cleanGhosts(
+      node,
+      [...onServer.keys()].filter((guildId) => this.#players.get(guildId)?.node !== node),
+    );
+    this.#failover.resumed(node, attached);
+    const recreations = missing.map((player) =>
+      player.recreateOn(node).then(
+        () => player,
+        (error: unknown) =>
+          void this.emit('error', asError(error, `re-creating the player of guild ${player.guildId}`)),
+      ),
+    );
+    void Promise.all(recreations).then((recreated) =>
+      this.#failover.resumed(
+        node,
+        recreated.filter((player) => player !== undefined),
+        true,
+      ),
+    );
   }
 
   #onVoicePacket(packet: VoicePacket): void {
@@ -420,39 +478,54 @@ export class Pool extends TypedEmitter<PoolEvents> {
     if (guildId === undefined) return;
     const pending = this.#pendingJoins.get(guildId);
     if (pending) {
-      const change = packet.t === 'VOICE_STATE_UPDATE' ? pending.voice.applyState(packet.d) : pending.voice.applyServer(packet.d);
+      const change =
+        packet.t === 'VOICE_STATE_UPDATE'
+          ? pending.voice.applyState(packet.d)
+          : pending.voice.applyServer(packet.d);
       if (change === 'ready') pending.resolve();
       return;
     }
     const player = this.#players.get(guildId);
     if (!player) return;
-    const change = packet.t === 'VOICE_STATE_UPDATE' ? player.voice.applyState(packet.d) : player.voice.applyServer(packet.d);
+    const change =
+      packet.t === 'VOICE_STATE_UPDATE'
+        ? player.voice.applyState(packet.d)
+        : player.voice.applyServer(packet.d);
     if (change === 'disconnected') void player.destroy('voiceDisconnected', { disconnect: false });
     else if (change === 'ready') {
-      player.sendVoice().catch((error: unknown) => this.emit('error', asError(error, `updating the voice state of guild ${guildId}`)));
+      player
+        .sendVoice()
+        .catch((error: unknown) =>
+          this.emit('error', asError(error, `updating the voice state of guild ${guildId}`)),
+        );
       this.#playerHost.markDirty(player);
     }
   }
 
   async #waitForVoice(guildId: string, voice: VoiceConnection, options: JoinOptions): Promise<void> {
     if (this.#pendingJoins.has(guildId)) {
-      throw new LavafleetError(ErrorCodes.InvalidOption, `A join for guild ${guildId} is already in progress`);
+      throw new LavafleetError(
+        ErrorCodes.InvalidOption,
+        `A join for guild ${guildId} is already in progress`,
+      );
     }
     const clock = this.options.clock;
     let timer: ReturnType<Clock['setTimeout']> | undefined;
     const arrived = new Promise<void>((resolve, reject) => {
       this.#pendingJoins.set(guildId, { voice, resolve });
-      timer = clock.setTimeout(
-        () =>
-          reject(
-            new LavafleetError(
-              ErrorCodes.VoiceTimeout,
-              `Discord did not send the voice state and server updates for guild ${guildId} within ${this.options.voiceTimeoutMs} ms. ` +
-                'Check that the connector receives raw gateway packets and that the bot may connect to the channel.',
-            ),
+      timer = clock.setTimeout(() => {
+        // Discord may have joined and only its answers were lost: leave, so the bot does not sit in the channel.
+        this.#sendVoiceUpdate(guildId, null, options).catch((error: unknown) =>
+          this.emit('error', asError(error, `leaving voice in guild ${guildId}`)),
+        );
+        reject(
+          new LavafleetError(
+            ErrorCodes.VoiceTimeout,
+            `Discord did not send the voice state and server updates for guild ${guildId} within ${this.options.voiceTimeoutMs} ms. ` +
+              'Check that the connector receives raw gateway packets and that the bot may connect to the channel.',
           ),
-        this.options.voiceTimeoutMs,
-      );
+        );
+      }, this.options.voiceTimeoutMs);
     });
     try {
       await this.#sendVoiceUpdate(guildId, voice.channelId, options);
@@ -463,9 +536,18 @@ export class Pool extends TypedEmitter<PoolEvents> {
     }
   }
 
-  async #sendVoiceUpdate(guildId: string, channelId: string | null, options: { shardId?: number | null; selfDeaf?: boolean; selfMute?: boolean }): Promise<void> {
+  async #sendVoiceUpdate(
+    guildId: string,
+    channelId: string | null,
+    options: { shardId?: number | null; selfDeaf?: boolean; selfMute?: boolean },
+  ): Promise<void> {
     await this.options.connector.sendVoiceStateUpdate(
-      { guild_id: guildId, channel_id: channelId, self_deaf: options.selfDeaf ?? true, self_mute: options.selfMute ?? false },
+      {
+        guild_id: guildId,
+        channel_id: channelId,
+        self_deaf: options.selfDeaf ?? true,
+        self_mute: options.selfMute ?? false,
+      },
       options.shardId ?? undefined,
     );
   }
@@ -473,12 +555,26 @@ export class Pool extends TypedEmitter<PoolEvents> {
   #chooseNode(requested: Node | string | undefined, region: string | null, guildId: string): Node {
     if (requested !== undefined) {
       const node = typeof requested === 'string' ? this.#nodes.get(requested) : requested;
-      if (!node || !this.#nodes.has(node.identifier)) throw invalidOption('type', 'node', 'a node of this pool', typeof requested === 'string' ? requested : requested.identifier);
-      if (!node.isReady) throw new LavafleetError(ErrorCodes.NodeNotReady, `Node ${node.identifier} is ${node.status}; choose a connected node`);
+      if (!node || !this.#nodes.has(node.identifier))
+        throw invalidOption(
+          'type',
+          'node',
+          'a node of this pool',
+          typeof requested === 'string' ? requested : requested.identifier,
+        );
+      if (!node.isReady)
+        throw new LavafleetError(
+          ErrorCodes.NodeNotReady,
+          `Node ${node.identifier} is ${node.status}; choose a connected node`,
+        );
       return node;
     }
     const node = this.#select({ region, guildId }, new Set());
-    if (!node) throw new LavafleetError(ErrorCodes.NoNodeAvailable, 'No node can take players right now (none connected, or all failing/draining); retry shortly');
+    if (!node)
+      throw new LavafleetError(
+        ErrorCodes.NoNodeAvailable,
+        'No node can take players right now (none connected, or all failing/draining); retry shortly',
+      );
     return node;
   }
 
@@ -524,18 +620,23 @@ export class Pool extends TypedEmitter<PoolEvents> {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new LavafleetError(ErrorCodes.NodeClosed, 'The pool was closed; create a new Pool');
+    if (this.#closed)
+      throw new LavafleetError(ErrorCodes.NodeClosed, 'The pool was closed; create a new Pool');
   }
 
   #createPlayerHost(): PlayerHost {
     return {
       clock: this.options.clock,
-      emit: (event, payload) => void this.emit(event as keyof PlayerEvents, payload as never),
+      emit: (event, payload) => void this.emit(event, payload as PoolEvents[typeof event]),
       emitError: (error) => void this.emit('error', error),
       resolveTrack: async (query: string): Promise<Track> => loadResultToTrack(await this.load(query), query),
       move: (player, target, reason) => this.#failover.move(player, target, reason),
       sendVoiceUpdate: (player, channelId) =>
-        this.#sendVoiceUpdate(player.guildId, channelId, { shardId: player.shardId, selfDeaf: player.selfDeaf, selfMute: player.selfMute }),
+        this.#sendVoiceUpdate(player.guildId, channelId, {
+          shardId: player.shardId,
+          selfDeaf: player.selfDeaf,
+          selfMute: player.selfMute,
+        }),
       forget: (player) => {
         if (this.#players.get(player.guildId) === player) {
           this.#players.delete(player.guildId);
@@ -548,14 +649,26 @@ export class Pool extends TypedEmitter<PoolEvents> {
   }
 
   #createStateManager(store: NonNullable<ResolvedPoolOptions['store']>, userId: string): StateManager {
+    // What a player looked like when last saved, for changes that do not mark it dirty: its queue is
+    // plain data edited in place, and failover moves it without telling persistence.
+    const savedAs = new WeakMap<Player, string>();
+    const fingerprint = (player: Player) =>
+      `${player.node.identifier}|${player.node.sessionId}|${player.queue.version}`;
     return new StateManager({
       store,
       prefix: `lavafleet/${userId}/`,
       intervalMs: this.options.stateSaveIntervalMs,
       clock: this.options.clock,
+      owns: this.options.ownsGuild,
       snapshot: (guildId) => {
         const player = this.#players.get(guildId);
-        return player && this.options.ownsGuild(guildId) ? player.toJSON() : null;
+        if (!player) return null;
+        savedAs.set(player, fingerprint(player));
+        return { ...player.toJSON(), sessionId: player.node.sessionId };
+      },
+      collectChanges: (markDirty) => {
+        for (const player of this.#players.values())
+          if (savedAs.get(player) !== fingerprint(player)) markDirty(player.guildId);
       },
       onError: (error) => void this.emit('error', error),
     });
@@ -566,7 +679,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
    * (or the session-lost re-creation); anywhere else it is parked and re-created on the first ready
    * node, then re-joins voice through the connector (the old Discord voice session died with the bot).
    */
-  #restorePlayer(snapshot: PlayerSnapshot, sessionSaved: boolean): Player | null {
+  #restorePlayer(snapshot: SavedPlayer, resumable: boolean): Player | null {
     let queue: Queue;
     try {
       queue = Queue.fromJSON(snapshot.queue);
@@ -589,8 +702,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
     });
     player.restoreState(snapshot);
     this.#players.set(player.guildId, player);
-    this.#failover.rejoinIfRecreated(player, true);
-    if (!savedNode || !sessionSaved) this.#failover.park(player);
+    this.#failover.restoring(player);
+    if (!savedNode || !resumable) this.#failover.park(player);
     return player;
   }
 
@@ -606,15 +719,25 @@ export class Pool extends TypedEmitter<PoolEvents> {
       },
       emit: (event, payload) => void this.emit(event, payload as never),
       rejoinVoice: (player) => {
-        this.#playerHost.sendVoiceUpdate(player, player.voice.channelId).catch((error: unknown) => this.emit('error', asError(error, `re-joining voice in guild ${player.guildId}`)));
+        this.#playerHost
+          .sendVoiceUpdate(player, player.voice.channelId)
+          .catch((error: unknown) =>
+            this.emit('error', asError(error, `re-joining voice in guild ${player.guildId}`)),
+          );
       },
       debug: (message, data) => {
-        if (this.hasListeners('debug')) this.emit('debug', data ? { scope: 'failover', message, data: data() } : { scope: 'failover', message });
+        if (this.hasListeners('debug'))
+          this.emit(
+            'debug',
+            data ? { scope: 'failover', message, data: data() } : { scope: 'failover', message },
+          );
       },
     };
   }
 }
 
 function asError(error: unknown, what: string): LavafleetError {
-  return error instanceof LavafleetError ? error : new LavafleetError(ErrorCodes.Network, `${what} failed: ${String(error)}`, { cause: error });
+  return error instanceof LavafleetError
+    ? error
+    : new LavafleetError(ErrorCodes.Network, `${what} failed: ${String(error)}`, { cause: error });
 }

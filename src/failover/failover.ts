@@ -31,7 +31,10 @@ export interface FailoverHost {
   playersOn(node: Node): Player[];
   /** The best node for the player that is not in `exclude`, or undefined. */
   selectFor(player: Player, exclude: ReadonlySet<Node>): Node | undefined;
-  emit<K extends keyof (PlayerEvents & PoolOwnEvents)>(event: K, payload: (PlayerEvents & PoolOwnEvents)[K]): void;
+  emit<K extends keyof (PlayerEvents & PoolOwnEvents)>(
+    event: K,
+    payload: (PlayerEvents & PoolOwnEvents)[K],
+  ): void;
   debug(message: string, data?: () => Record<string, unknown>): void;
   /** Asks Discord for a fresh voice session for a re-created player (after a bot restart). */
   rejoinVoice(player: Player): void;
@@ -55,8 +58,11 @@ export class FailoverManager {
   readonly #ghosts = new Map<Node, Set<string>>();
   /** Players whose move is under way (a second trigger must not move them twice). */
   readonly #moving = new Set<Player>();
-  /** Restored players that must ask Discord for a fresh voice session once re-created. */
-  readonly #rejoin = new Set<Player>();
+  /**
+   * Players restored from a store after a bot restart and not yet back on a node: they count in
+   * `playersRestored` once back, and ask Discord for a fresh voice session if they are re-created.
+   */
+  readonly #restoring = new Set<Player>();
   readonly counters: FailoverCounters = { failovers: 0, playersMoved: 0, playersRestored: 0, movesFailed: 0 };
 
   constructor(host: FailoverHost) {
@@ -85,7 +91,7 @@ export class FailoverManager {
   nodeReady(node: Node, resumed: boolean): void {
     this.#stopWaiting(node);
     if (!resumed) this.#ghosts.delete(node);
-    if (this.#parked.size > 0) void this.#restoreParked(node);
+    if (this.#parked.size > 0) void this.#restoreParked();
   }
 
   /** A resumed session's players as the server has them: drop the ones that moved away. */
@@ -96,7 +102,10 @@ export class FailoverManager {
     for (const guildId of serverGuilds) {
       if (!ghosts.has(guildId)) continue;
       node.rest.destroyPlayer(guildId).catch((error: unknown) => {
-        this.#host.debug('could not delete a moved player on its old node', () => ({ guildId, error: String(error) }));
+        this.#host.debug('could not delete a moved player on its old node', () => ({
+          guildId,
+          error: String(error),
+        }));
       });
     }
   }
@@ -119,11 +128,17 @@ export class FailoverManager {
     if (exclude && node.status !== 'disconnected') this.#ghostsOf(node, players);
     const excluded = new Set<Node>(exclude ? [node] : []);
     let moved = 0;
+    const restored = new Map<Node, number>();
     await runBounded(players, this.#host.options.concurrency, async (player) => {
-      if (await this.#moveOne(player, excluded, undefined, reason)) moved += 1;
+      const isRestoring = this.#restoring.has(player);
+      const to = await this.#moveOne(player, excluded, undefined, reason);
+      if (!to) return;
+      moved += 1;
+      if (isRestoring) restored.set(to, (restored.get(to) ?? 0) + 1);
     });
     const parked = players.length - moved;
     this.#host.emit('failoverEnd', { node, moved, parked, durationMs: this.#host.clock.now() - started });
+    this.#reportRestored(restored);
   }
 
   /** Moves one player to `target` (or the best node): the same machinery as a failover. */
@@ -131,17 +146,31 @@ export class FailoverManager {
     const from = player.node;
     if (target === from) return;
     if (target && !target.isReady) {
-      throw new LavafleetError(ErrorCodes.NodeNotReady, `Node ${target.identifier} is ${target.status}; choose a connected node`);
+      throw new LavafleetError(
+        ErrorCodes.NodeNotReady,
+        `Node ${target.identifier} is ${target.status}; choose a connected node`,
+      );
     }
-    const ok = await this.#moveOne(player, new Set([from]), target, reason);
+    const ok = (await this.#moveOne(player, new Set([from]), target, reason)) !== null;
     if (!ok) {
-      throw new LavafleetError(ErrorCodes.NoNodeAvailable, `No node could take the player of guild ${player.guildId}; it stays on ${from.identifier}`);
+      throw new LavafleetError(
+        ErrorCodes.NoNodeAvailable,
+        `No node could take the player of guild ${player.guildId}; it stays on ${from.identifier}`,
+      );
     }
     if (from.isReady) {
       from.rest.destroyPlayer(player.guildId).catch((error: unknown) => {
-        this.#host.debug('could not delete a moved player on its old node', () => ({ guildId: player.guildId, error: String(error) }));
+        this.#host.debug('could not delete a moved player on its old node', () => ({
+          guildId: player.guildId,
+          error: String(error),
+        }));
       });
     } else this.#ghostsOf(from, [player]);
+  }
+
+  /** Re-creates the parked players now, on the best ready nodes (those with no node stay parked). */
+  retryParked(): void {
+    if (this.#parked.size > 0) void this.#restoreParked();
   }
 
   /** Parks a player until a node is ready (restored players whose session cannot resume). */
@@ -149,17 +178,30 @@ export class FailoverManager {
     this.#parked.add(player);
   }
 
-  /** A restored player re-joins voice if it has to be re-created (its old voice session died with the bot). */
-  rejoinIfRecreated(player: Player, rejoin: boolean): void {
-    if (rejoin) this.#rejoin.add(player);
-    else this.#rejoin.delete(player);
+  /** A player restored from a store: reported once back on a node; re-joins voice if re-created (its old voice session died with the bot). */
+  restoring(player: Player): void {
+    this.#restoring.add(player);
+  }
+
+  /**
+   * Players back on `node` after its session resumed: as the server had them, or `recreated` there
+   * (the server had lost them; restored ones then re-join voice). Restored ones count in `playersRestored`.
+   */
+  resumed(node: Node, players: readonly Player[], recreated = false): void {
+    let count = 0;
+    for (const player of players) {
+      if (!this.#restoring.delete(player)) continue;
+      count += 1;
+      if (recreated) this.#host.rejoinVoice(player);
+    }
+    this.#reportRestored(new Map([[node, count]]));
   }
 
   /** Forgets a player (destroyed). */
   forget(player: Player): void {
     this.#parked.delete(player);
     this.#moving.delete(player);
-    this.#rejoin.delete(player);
+    this.#restoring.delete(player);
   }
 
   /** Stops every timer. */
@@ -175,14 +217,20 @@ export class FailoverManager {
       await node.rest.version({ timeoutMs: probeTimeoutMs, retries: 0 });
       alive = true;
     } catch (error) {
-      this.#host.debug('probe failed: server unreachable', () => ({ node: node.identifier, error: String(error) }));
+      this.#host.debug('probe failed: server unreachable', () => ({
+        node: node.identifier,
+        error: String(error),
+      }));
     }
     if (!this.#waiting.has(node) || node.isReady) return;
     if (!alive || node.canResume === false || node.status === 'disconnected') {
       void this.evacuate(node, 'failover');
       return;
     }
-    this.#host.debug('server alive: waiting for the session to resume', () => ({ node: node.identifier, resumeWaitMs }));
+    this.#host.debug('server alive: waiting for the session to resume', () => ({
+      node: node.identifier,
+      resumeWaitMs,
+    }));
     const timer = this.#host.clock.setTimeout(() => {
       this.#waiting.delete(node);
       if (!node.isReady) void this.evacuate(node, 'failover');
@@ -190,43 +238,65 @@ export class FailoverManager {
     this.#waiting.set(node, timer);
   }
 
-  async #moveOne(player: Player, exclude: Set<Node>, target: Node | undefined, reason: MoveReason): Promise<boolean> {
-    if (player.isDestroyed) return false;
+  /** Re-creates `player` on `target` or the best node not in `exclude`; resolves with where it went, or null (parked). */
+  async #moveOne(
+    player: Player,
+    exclude: Set<Node>,
+    target: Node | undefined,
+    reason: MoveReason,
+  ): Promise<Node | null> {
+    if (player.isDestroyed) return null;
     this.#moving.add(player);
     const from = player.node;
     const tried = new Set(exclude);
     try {
-      for (let next = target ?? this.#host.selectFor(player, tried); next; next = this.#host.selectFor(player, tried)) {
+      for (
+        let next = target ?? this.#host.selectFor(player, tried);
+        next;
+        next = this.#host.selectFor(player, tried)
+      ) {
         try {
           await player.recreateOn(next);
           this.#parked.delete(player);
-          if (this.#rejoin.delete(player)) this.#host.rejoinVoice(player);
+          if (this.#restoring.delete(player)) this.#host.rejoinVoice(player);
           this.counters.playersMoved += 1;
-          if (from !== next || reason === 'sessionLost') this.#host.emit('playerMoved', { player, from, to: next, reason });
-          return true;
+          if (from !== next || reason === 'sessionLost')
+            this.#host.emit('playerMoved', { player, from, to: next, reason });
+          return next;
         } catch (error) {
           this.counters.movesFailed += 1;
-          this.#host.debug('move failed, trying the next node', () => ({ guildId: player.guildId, node: next?.identifier, error: String(error) }));
+          this.#host.debug('move failed, trying the next node', () => ({
+            guildId: player.guildId,
+            node: next?.identifier,
+            error: String(error),
+          }));
           tried.add(next);
-          if (target) return false;
+          if (target) return null;
         }
       }
       if (!player.isDestroyed) this.#parked.add(player);
-      return false;
+      return null;
     } finally {
       this.#moving.delete(player);
     }
   }
 
-  async #restoreParked(node: Node): Promise<void> {
+  async #restoreParked(): Promise<void> {
     const players = [...this.#parked].filter((player) => !this.#moving.has(player));
-    let restored = 0;
+    const restored = new Map<Node, number>();
     await runBounded(players, this.#host.options.concurrency, async (player) => {
-      if (await this.#moveOne(player, new Set(), undefined, 'restore')) restored += 1;
+      const to = await this.#moveOne(player, new Set(), undefined, 'restore');
+      if (to) restored.set(to, (restored.get(to) ?? 0) + 1);
     });
-    if (restored > 0) {
-      this.counters.playersRestored += restored;
-      this.#host.emit('playersRestored', { node, count: restored });
+    this.#reportRestored(restored);
+  }
+
+  /** Counts and emits `playersRestored` once per node that got players back. */
+  #reportRestored(restored: ReadonlyMap<Node, number>): void {
+    for (const [node, count] of restored) {
+      if (count === 0) continue;
+      this.counters.playersRestored += count;
+      this.#host.emit('playersRestored', { node, count });
     }
   }
 
@@ -244,7 +314,11 @@ export class FailoverManager {
 }
 
 /** Runs `task` over `items` with at most `limit` at once. */
-export async function runBounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+export async function runBounded<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let index = 0;
   const worker = async (): Promise<void> => {
     while (index < items.length) {

@@ -76,7 +76,8 @@ export class Node extends TypedEmitter<NodeEvents> {
       onRequest: (info) => {
         // A server that cannot answer REST is failing even if its socket looks fine. The user's own
         // aborts and close() say nothing about the server.
-        if (info.status !== null ? info.status >= 500 : !isOwnCancellation(info.error)) this.breaker.recordFailure();
+        if (info.status !== null ? info.status >= 500 : !isOwnCancellation(info.error))
+          this.breaker.recordFailure();
       },
     });
   }
@@ -131,7 +132,8 @@ export class Node extends TypedEmitter<NodeEvents> {
 
   /** Sets the session to resume on the next connect (e.g. one saved before a bot restart). */
   setSessionId(sessionId: string | null): void {
-    if (this.#status !== 'disconnected') throw new LavafleetError(ErrorCodes.InvalidOption, 'setSessionId() must be called before connect()');
+    if (this.#status !== 'disconnected')
+      throw new LavafleetError(ErrorCodes.InvalidOption, 'setSessionId() must be called before connect()');
     this.#sessionId = sessionId;
   }
 
@@ -371,7 +373,10 @@ export class Node extends TypedEmitter<NodeEvents> {
       // A bug in lavafleet, not in the caller: report it and keep the table's word.
       this.emit(
         'error',
-        new LavafleetError(ErrorCodes.Internal, `Node ${this.identifier}: illegal status change ${from} → ${to}`),
+        new LavafleetError(
+          ErrorCodes.Internal,
+          `Node ${this.identifier}: illegal status change ${from} → ${to}`,
+        ),
       );
       return;
     }

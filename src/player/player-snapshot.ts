@@ -36,7 +36,11 @@ export interface PlayerSnapshot {
 }
 
 /** Where a paused or playing track is after `elapsedMs`, given the playback speed. */
-export function estimatePosition(snapshot: Pick<PlayerSnapshot, 'track' | 'position' | 'timestamp' | 'paused'>, now: number, speed = 1): number {
+export function estimatePosition(
+  snapshot: Pick<PlayerSnapshot, 'track' | 'position' | 'timestamp' | 'paused'>,
+  now: number,
+  speed = 1,
+): number {
   if (!snapshot.track) return 0;
   if (snapshot.paused) return snapshot.position;
   const position = snapshot.position + Math.max(0, now - snapshot.timestamp) * speed;

@@ -99,6 +99,8 @@ export class Player {
   #voiceRecoveries = 0;
   #trackFailed = false;
   #idleTimer: TimerHandle | undefined;
+  /** The track of a play request in flight: its TrackStartEvent can arrive before the response. */
+  #starting: Track | null = null;
 
   constructor(init: PlayerInit) {
     this.guildId = init.guildId;
@@ -164,18 +166,23 @@ export class Player {
     const track = typeof input === 'string' ? await this.#host.resolveTrack(input) : toTrack(input);
     const userData = options.userData ?? track.userData;
     const body: UpdatePlayerRequest = { track: { encoded: track.encoded, userData } };
-    if (options.position !== undefined) body.position = requireNumber('position', options.position, { min: 0 });
-    if (options.endTime !== undefined) body.endTime = requireNumber('endTime', options.endTime, { min: 1 });
+    // Lavalink takes whole ms; positions interpolated under a timescale are fractional.
+    if (options.position !== undefined)
+      body.position = Math.round(requireNumber('position', options.position, { min: 0 }));
+    if (options.endTime !== undefined)
+      body.endTime = Math.round(requireNumber('endTime', options.endTime, { min: 1 }));
     if (options.paused !== undefined) body.paused = options.paused;
-    if (options.volume !== undefined) body.volume = requireNumber('volume', options.volume, { min: 0, max: 1000, integer: true });
-    const server = await this.#update(body, options.noReplace === true);
-    if (options.noReplace === true && this.#track !== null && server?.track?.encoded !== track.encoded) return;
+    if (options.volume !== undefined)
+      body.volume = requireNumber('volume', options.volume, { min: 0, max: 1000, integer: true });
     const playing = userData === track.userData ? track : { ...track, userData };
+    const server = await this.#updateStarting(playing, body, options.noReplace === true);
+    // Lavalink re-encodes the tracks it reports: compare identifiers, not blobs.
+    if (options.noReplace === true && server?.track?.info.identifier !== track.info.identifier) return;
     this.#track = playing;
-    this.#endTime = options.endTime ?? null;
+    this.#endTime = body.endTime ?? null;
     this.#paused = options.paused ?? false;
     if (options.volume !== undefined) this.#volume = options.volume;
-    this.#anchor(options.position ?? 0);
+    this.#anchor(body.position ?? 0);
     this.queue.replaceCurrent(playing);
     this.#clearIdle();
     this.#host.markDirty(this);
@@ -185,10 +192,7 @@ export class Player {
   async stop(): Promise<void> {
     this.#assertAlive();
     await this.#update({ track: { encoded: null } });
-    this.#track = null;
-    this.#anchor(0);
-    this.#startIdle();
-    this.#host.markDirty(this);
+    this.#becomeIdle();
   }
 
   /** Pauses or resumes. */
@@ -209,9 +213,10 @@ export class Player {
   /** Seeks the current track to `position` ms. */
   async seek(position: number): Promise<void> {
     this.#assertAlive();
-    requireNumber('position', position, { min: 0 });
-    await this.#update({ position });
-    this.#anchor(position);
+    // Whole ms, as Lavalink takes them: `seek(player.position + 10_000)` is fractional under a timescale.
+    const target = Math.round(requireNumber('position', position, { min: 0 }));
+    await this.#update({ position: target });
+    this.#anchor(target);
     this.#host.markDirty(this);
   }
 
@@ -227,7 +232,12 @@ export class Player {
   /** Sends filters: the given ones, or {@link filters} as changed. Replaces all filters on the server. */
   async setFilters(filters?: Filters | FilterBuilder): Promise<void> {
     this.#assertAlive();
-    const wire = filters === undefined ? this.filters.toJSON() : filters instanceof FilterBuilder ? filters.toJSON() : normalizeFilters(filters);
+    const wire =
+      filters === undefined
+        ? this.filters.toJSON()
+        : filters instanceof FilterBuilder
+          ? filters.toJSON()
+          : normalizeFilters(filters);
     const position = this.position;
     await this.#update({ filters: wire });
     this.#sentFilters = wire;
@@ -240,14 +250,15 @@ export class Player {
   /** Sets where the current track stops (ms), or null to play to the end. */
   async setEndTime(endTime: number | null): Promise<void> {
     this.#assertAlive();
-    if (endTime !== null) requireNumber('endTime', endTime, { min: 1 });
-    await this.#update({ endTime });
-    this.#endTime = endTime;
+    const target = endTime === null ? null : Math.round(requireNumber('endTime', endTime, { min: 1 }));
+    await this.#update({ endTime: target });
+    this.#endTime = target;
     this.#host.markDirty(this);
   }
 
   /** Plays the next track of the queue (or stops if there is none). */
   async skip(count = 1): Promise<Track | null> {
+    this.#assertAlive();
     const next = this.queue.skip(count);
     if (next) await this.#playFromQueue(next);
     else await this.stop();
@@ -256,6 +267,7 @@ export class Player {
 
   /** Plays the previous track from the history. */
   async previous(): Promise<Track | null> {
+    this.#assertAlive();
     const previous = this.queue.previous();
     if (previous) await this.#playFromQueue(previous);
     return previous;
@@ -279,7 +291,8 @@ export class Player {
     const results = await Promise.allSettled(tasks);
     this.#host.emit('playerDestroyed', { player: this, reason });
     for (const result of results) {
-      if (result.status === 'rejected') this.#host.emitError(asError(result.reason, `destroying the player of guild ${this.guildId}`));
+      if (result.status === 'rejected')
+        this.#host.emitError(asError(result.reason, `destroying the player of guild ${this.guildId}`));
     }
   }
 
@@ -331,7 +344,11 @@ export class Player {
    */
   async recreateOn(node: Node): Promise<void> {
     const voice = this.voice.toLavalink();
-    const body: UpdatePlayerRequest = { volume: this.#volume, paused: this.#paused, filters: this.#sentFilters };
+    const body: UpdatePlayerRequest = {
+      volume: this.#volume,
+      paused: this.#paused,
+      filters: this.#sentFilters,
+    };
     if (voice) body.voice = voice;
     const position = Math.round(this.position);
     if (this.#track) {
@@ -351,11 +368,15 @@ export class Player {
     if (!voice || !this.#node.isReady) return;
     await this.#node.rest.updatePlayer(this.guildId, { voice });
     this.voice.markSent(true);
+    // A player with nothing to play is idle from the moment it exists on Lavalink.
+    if (this.#track === null && this.#starting === null && this.#idleTimer === undefined) this.#startIdle();
   }
 
   /** @internal Re-syncs from the server after a resumed session. */
   syncFromServer(server: LavalinkPlayer): void {
-    this.#track = server.track ? { ...server.track, userData: server.track.userData ?? this.#track?.userData ?? {} } : null;
+    this.#track = server.track
+      ? { ...server.track, userData: server.track.userData ?? this.#track?.userData ?? {} }
+      : null;
     this.#paused = server.paused;
     this.#volume = server.volume;
     this.#applyState(server.state);
@@ -370,20 +391,35 @@ export class Player {
   /** @internal An `event` from the player's node. */
   handleEvent(event: EventMessage): void {
     switch (event.type) {
-      case 'TrackStartEvent':
+      case 'TrackStartEvent': {
         this.#voiceRecoveries = 0;
         this.#trackFailed = false;
-        this.#host.emit('trackStart', { player: this, track: this.#sameTrack(event.track) });
+        const track = this.#sameTrack(event.track, true);
+        // The event can come before the response to the play request: listeners see the new track.
+        if (track === this.#starting) {
+          this.#track = track;
+          this.queue.replaceCurrent(track);
+        }
+        this.#host.emit('trackStart', { player: this, track });
         return;
+      }
       case 'TrackEndEvent':
         this.#onTrackEnd(event.track, event.reason);
         return;
       case 'TrackExceptionEvent':
         this.#trackFailed = true;
-        this.#host.emit('trackException', { player: this, track: this.#sameTrack(event.track), exception: event.exception });
+        this.#host.emit('trackException', {
+          player: this,
+          track: this.#sameTrack(event.track),
+          exception: event.exception,
+        });
         return;
       case 'TrackStuckEvent':
-        this.#host.emit('trackStuck', { player: this, track: this.#sameTrack(event.track), thresholdMs: event.thresholdMs });
+        this.#host.emit('trackStuck', {
+          player: this,
+          track: this.#sameTrack(event.track),
+          thresholdMs: event.thresholdMs,
+        });
         return;
       case 'WebSocketClosedEvent':
         this.#onVoiceClosed(event.code, event.reason, event.byRemote);
@@ -396,14 +432,20 @@ export class Player {
     const mayStartNext = MAY_START_NEXT[reason] ?? false;
     const ended = this.#sameTrack(track);
     this.#host.emit('trackEnd', { player: this, track: ended, reason, mayStartNext });
-    if (!mayStartNext) return;
+    if (!mayStartNext) {
+      // Lavalink stopped the current track by itself (`cleanup`, or a stop by another client): idle now.
+      if (reason !== 'replaced' && ended === this.#track && this.#starting === null) this.#becomeIdle();
+      return;
+    }
     this.#track = null;
     this.#anchor(0);
     // A track that threw is never repeated by loop 'track'.
     const next = this.queue.onTrackEnd(reason, { failed: this.#trackFailed });
     this.#trackFailed = false;
     if (next) {
-      this.#playFromQueue(next).catch((error: unknown) => this.#host.emitError(asError(error, `playing the next track in guild ${this.guildId}`)));
+      this.#playFromQueue(next).catch((error: unknown) =>
+        this.#host.emitError(asError(error, `playing the next track in guild ${this.guildId}`)),
+      );
     } else {
       this.#host.emit('queueEnd', { player: this });
       this.#startIdle();
@@ -420,8 +462,11 @@ export class Player {
       return;
     }
     this.#voiceRecoveries += 1;
-    const recovery = action === 'rejoin' ? this.#host.sendVoiceUpdate(this, this.voice.channelId) : this.#resendVoice();
-    recovery.catch((error: unknown) => this.#host.emitError(asError(error, `recovering the voice connection of guild ${this.guildId}`)));
+    const recovery =
+      action === 'rejoin' ? this.#host.sendVoiceUpdate(this, this.voice.channelId) : this.#resendVoice();
+    recovery.catch((error: unknown) =>
+      this.#host.emitError(asError(error, `recovering the voice connection of guild ${this.guildId}`)),
+    );
   }
 
   async #resendVoice(): Promise<void> {
@@ -431,7 +476,7 @@ export class Player {
 
   async #playFromQueue(track: Track): Promise<void> {
     // The queue already advanced: play without touching it again.
-    await this.#update({ track: { encoded: track.encoded, userData: track.userData } });
+    await this.#updateStarting(track, { track: { encoded: track.encoded, userData: track.userData } });
     this.#track = track;
     this.#endTime = null;
     this.#paused = false;
@@ -465,9 +510,24 @@ export class Player {
     this.#anchorAt = this.#host.clock.now();
   }
 
-  #sameTrack(track: Track): Track {
-    const own = this.#track;
-    return own && own.info.identifier === track.info.identifier ? own : track;
+  /** The player's own Track object for a track of an event (so bots recognise theirs), else the event's. */
+  #sameTrack(track: Track, starting = false): Track {
+    const candidates = starting ? [this.#starting, this.#track] : [this.#track, this.#starting];
+    return candidates.find((own) => own?.info.identifier === track.info.identifier) ?? track;
+  }
+
+  /** Sends a request that starts `track`, remembering it while the request is in flight. */
+  async #updateStarting(
+    track: Track,
+    body: UpdatePlayerRequest,
+    noReplace = false,
+  ): Promise<LavalinkPlayer | null> {
+    this.#starting = track;
+    try {
+      return await this.#update(body, noReplace);
+    } finally {
+      if (this.#starting === track) this.#starting = null;
+    }
   }
 
   /** Filters set by another client may be outside lavafleet's ranges: keep them on the wire, not in the builder. */
@@ -477,6 +537,13 @@ export class Player {
     } catch {
       this.filters.reset();
     }
+  }
+
+  #becomeIdle(): void {
+    this.#track = null;
+    this.#anchor(0);
+    this.#startIdle();
+    this.#host.markDirty(this);
   }
 
   #startIdle(): void {
@@ -493,7 +560,10 @@ export class Player {
 
   #assertAlive(): void {
     if (this.#destroyed) {
-      throw new LavafleetError(ErrorCodes.PlayerDestroyed, `The player of guild ${this.guildId} was destroyed; join again`);
+      throw new LavafleetError(
+        ErrorCodes.PlayerDestroyed,
+        `The player of guild ${this.guildId} was destroyed; join again`,
+      );
     }
   }
 }
@@ -506,5 +576,7 @@ function toTrack(input: Track | { encoded: string; userData?: JsonObject }): Tra
 }
 
 function asError(error: unknown, what: string): LavafleetError {
-  return error instanceof LavafleetError ? error : new LavafleetError(ErrorCodes.Network, `${what} failed: ${String(error)}`, { cause: error });
+  return error instanceof LavafleetError
+    ? error
+    : new LavafleetError(ErrorCodes.Network, `${what} failed: ${String(error)}`, { cause: error });
 }

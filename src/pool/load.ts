@@ -38,7 +38,10 @@ export function loadResultToTrack(result: LoadResult, query: string): Track {
       break;
     }
     case 'error':
-      throw new LavafleetError(ErrorCodes.LoadFailed, `Loading '${query}' failed: ${result.data.message ?? result.data.cause}`);
+      throw new LavafleetError(
+        ErrorCodes.LoadFailed,
+        `Loading '${query}' failed: ${result.data.message ?? result.data.cause}`,
+      );
     default:
       break;
   }

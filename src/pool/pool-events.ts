@@ -6,7 +6,9 @@ import type { PlayerEvents } from '../player/player-events.js';
 
 /** Node events re-emitted by the pool, prefixed: `ready` → `nodeReady`. */
 type NodeForwarded = Omit<NodeEvents, 'playerUpdate' | 'event' | 'error' | 'debug' | 'raw'>;
-export type PoolNodeEvents = { [K in keyof NodeForwarded as `node${Capitalize<K & string>}`]: NodeForwarded[K] };
+export type PoolNodeEvents = {
+  [K in keyof NodeForwarded as `node${Capitalize<K & string>}`]: NodeForwarded[K];
+};
 
 export interface PoolOwnEvents {
   /** A node failed and its players are being moved. */

@@ -7,7 +7,13 @@ import { invalidOption } from '../errors.js';
 import type { NodeOptions } from '../node/node-options.js';
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
-import { requireBoolean, requireNumber, requireObject, requireSnowflake, requireString } from '../util/validate.js';
+import {
+  requireBoolean,
+  requireNumber,
+  requireObject,
+  requireSnowflake,
+  requireString,
+} from '../util/validate.js';
 import { penaltyStrategy } from './selection.js';
 import type { SelectionStrategy } from './selection.js';
 
@@ -100,10 +106,16 @@ export const DEFAULT_POOL_OPTIONS = Object.freeze({
 /** Validates pool options (node options are validated by each Node). */
 export function resolvePoolOptions(input: PoolOptions): ResolvedPoolOptions {
   requireObject('pool options', input);
-  if (!Array.isArray(input.nodes)) throw invalidOption('type', 'nodes', 'an array of node options', input.nodes);
+  if (!Array.isArray(input.nodes))
+    throw invalidOption('type', 'nodes', 'an array of node options', input.nodes);
   const connector = requireObject('connector', input.connector) as unknown as Connector;
   if (typeof connector.sendVoiceStateUpdate !== 'function' || typeof connector.onVoicePacket !== 'function') {
-    throw invalidOption('type', 'connector', 'a Connector (use connectors.discordJs(client) or connectors.custom(...))', input.connector);
+    throw invalidOption(
+      'type',
+      'connector',
+      'a Connector (use connectors.discordJs(client) or connectors.custom(...))',
+      input.connector,
+    );
   }
   if (input.selectNode !== undefined && typeof input.selectNode !== 'function') {
     throw invalidOption('type', 'selectNode', 'a function', input.selectNode);
@@ -119,14 +131,30 @@ export function resolvePoolOptions(input: PoolOptions): ResolvedPoolOptions {
     voiceTimeoutMs: requireNumber('voiceTimeoutMs', input.voiceTimeoutMs ?? d.voiceTimeoutMs, { min: 1 }),
     failover: Object.freeze({
       enabled: requireBoolean('failover.enabled', failover.enabled ?? d.failover.enabled),
-      probeTimeoutMs: requireNumber('failover.probeTimeoutMs', failover.probeTimeoutMs ?? d.failover.probeTimeoutMs, { min: 1 }),
-      resumeWaitMs: requireNumber('failover.resumeWaitMs', failover.resumeWaitMs ?? d.failover.resumeWaitMs, { min: 0 }),
-      concurrency: requireNumber('failover.concurrency', failover.concurrency ?? d.failover.concurrency, { min: 1, integer: true }),
+      probeTimeoutMs: requireNumber(
+        'failover.probeTimeoutMs',
+        failover.probeTimeoutMs ?? d.failover.probeTimeoutMs,
+        { min: 1 },
+      ),
+      resumeWaitMs: requireNumber('failover.resumeWaitMs', failover.resumeWaitMs ?? d.failover.resumeWaitMs, {
+        min: 0,
+      }),
+      concurrency: requireNumber('failover.concurrency', failover.concurrency ?? d.failover.concurrency, {
+        min: 1,
+        integer: true,
+      }),
     }),
-    defaultSearchSource: requireString('defaultSearchSource', input.defaultSearchSource ?? d.defaultSearchSource),
+    defaultSearchSource: requireString(
+      'defaultSearchSource',
+      input.defaultSearchSource ?? d.defaultSearchSource,
+    ),
     cache: input.cache,
     store: resolveStore(input.store),
-    stateSaveIntervalMs: requireNumber('stateSaveIntervalMs', input.stateSaveIntervalMs ?? d.stateSaveIntervalMs, { min: 0 }),
+    stateSaveIntervalMs: requireNumber(
+      'stateSaveIntervalMs',
+      input.stateSaveIntervalMs ?? d.stateSaveIntervalMs,
+      { min: 0 },
+    ),
     restoreOnConnect: requireBoolean('restoreOnConnect', input.restoreOnConnect ?? d.restoreOnConnect),
     ownsGuild: requireFunction('ownsGuild', input.ownsGuild) ?? (() => true),
     clock: input.clock ?? systemClock,
@@ -137,13 +165,18 @@ function resolveStore(store: StateStore | false | undefined): StateStore | null 
   if (store === false) return null;
   if (store === undefined) return new FileStore({ directory: DEFAULT_POOL_OPTIONS.stateDirectory });
   const methods = ['get', 'set', 'delete', 'list', 'write', 'close'] as const;
-  if (typeof store !== 'object' || store === null || methods.some((m) => typeof (store as unknown as Record<string, unknown>)[m] !== 'function')) {
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    methods.some((m) => typeof (store as unknown as Record<string, unknown>)[m] !== 'function')
+  ) {
     throw invalidOption('type', 'store', 'a StateStore (MemoryStore, FileStore, RedisStore) or false', store);
   }
   return store;
 }
 
 function requireFunction<F>(option: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function') throw invalidOption('type', option, 'a function', value);
+  if (value !== undefined && typeof value !== 'function')
+    throw invalidOption('type', option, 'a function', value);
   return value;
 }

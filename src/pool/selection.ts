@@ -41,7 +41,9 @@ export type SelectionStrategy<C extends NodeCandidate = NodeCandidate> = (
 ) => C | undefined;
 
 /** Penalty of each candidate, with nodes without stats given the neutral estimate. */
-export function scoreCandidates<C extends NodeCandidate>(candidates: readonly C[]): Array<{ candidate: C; penalty: PenaltyBreakdown }> {
+export function scoreCandidates<C extends NodeCandidate>(
+  candidates: readonly C[],
+): Array<{ candidate: C; penalty: PenaltyBreakdown }> {
   const neutral = neutralStatsPenalty(candidates);
   return candidates.map((candidate) => ({ candidate, penalty: penaltyBreakdown(candidate, neutral) }));
 }
@@ -50,7 +52,10 @@ export function scoreCandidates<C extends NodeCandidate>(candidates: readonly C[
  * The default strategy: nodes in the player's region first, then the rest; within each group the
  * lowest penalty wins, and ties go to the first node in pool order.
  */
-export function penaltyStrategy<C extends NodeCandidate>(candidates: readonly C[], request: SelectionRequest): C | undefined {
+export function penaltyStrategy<C extends NodeCandidate>(
+  candidates: readonly C[],
+  request: SelectionRequest,
+): C | undefined {
   let best: C | undefined;
   let bestRank = Infinity;
   let bestPenalty = Infinity;
@@ -77,7 +82,11 @@ export function regionMatches(nodeRegion: string | null, playerRegion: string | 
  */
 export function regionFromEndpoint(endpoint: string | null | undefined): string | null {
   if (!endpoint) return null;
-  const host = endpoint.replace(/^wss?:\/\//, '').split(/[.:]/)[0]?.toLowerCase() ?? '';
+  const host =
+    endpoint
+      .replace(/^wss?:\/\//, '')
+      .split(/[.:]/)[0]
+      ?.toLowerCase() ?? '';
   const modern = /^c-([a-z]+)\d*-/.exec(host);
   if (modern) return modern[1] ?? null;
   const legacy = /^([a-z]+(?:-[a-z]+)*)\d*$/.exec(host);

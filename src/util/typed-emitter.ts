@@ -3,6 +3,9 @@ import { ErrorCodes, LavafleetError } from '../errors.js';
 /** A map of event name to payload type. */
 export type EventMap = object;
 
+/** The event map of an emitter: `EmitterEvents<Pool>['playerMoved']` is that event's payload. */
+export type EmitterEvents<T> = T extends { readonly '~events'?: infer E } ? E : never;
+
 /** A listener for one event. May return a promise: a rejection is reported as an `error` event. */
 export type Listener<T> = (payload: T) => unknown;
 
@@ -13,6 +16,8 @@ export type Listener<T> = (payload: T) => unknown;
  * exactly one payload object.
  */
 export class TypedEmitter<Events extends EventMap> {
+  /** Type-only: the event map, so helpers can derive payload types (`EmitterEvents<typeof pool>`). */
+  declare readonly '~events'?: Events;
   #listeners = new Map<keyof Events, Listener<never>[]>();
 
   /** Adds a listener. Returns a function that removes it. */

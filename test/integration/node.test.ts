@@ -86,7 +86,9 @@ describe('Node against the emulator', () => {
     await emulator.kill();
     await nextEvent(node, 'reconnecting', { filter: (e) => e.attempt >= 3 });
     expect(node.status).toBe('reconnecting');
-    const attempts = events.log.filter(([n]) => n === 'reconnecting').map(([, p]) => p as { attempt: number; delayMs: number });
+    const attempts = events.log
+      .filter(([n]) => n === 'reconnecting')
+      .map(([, p]) => p as { attempt: number; delayMs: number });
     expect(attempts.map((a) => a.attempt).slice(0, 3)).toEqual([1, 2, 3]);
     for (const { attempt, delayMs } of attempts) {
       expect(delayMs).toBeLessThanOrEqual(Math.min(20, 5 * 2 ** (attempt - 1)));
@@ -104,11 +106,13 @@ describe('Node against the emulator', () => {
     await node.connect();
     await waitFor(() => node.canResume === true);
     const sessionId = node.sessionId!;
-    await node.rest.updatePlayer('1', { voice, track: { identifier: 'ytsearch:resume me' } }).catch(async () => {
-      const loaded = await node.rest.loadTracks('ytsearch:resume me');
-      if (loaded.loadType !== 'search') throw new Error('no search result');
-      return node.rest.updatePlayer('1', { voice, track: { encoded: loaded.data[0]!.encoded } });
-    });
+    await node.rest
+      .updatePlayer('1', { voice, track: { identifier: 'ytsearch:resume me' } })
+      .catch(async () => {
+        const loaded = await node.rest.loadTracks('ytsearch:resume me');
+        if (loaded.loadType !== 'search') throw new Error('no search result');
+        return node.rest.updatePlayer('1', { voice, track: { encoded: loaded.data[0]!.encoded } });
+      });
     const resumed = nextEvent(node, 'resumed');
     emulator.dropConnection(sessionId);
     const ready = await nextEvent(node, 'ready');
@@ -138,7 +142,9 @@ describe('Node against the emulator', () => {
     await waitFor(() => first.canResume === true);
     const sessionId = first.sessionId!;
     await first.close();
-    await waitFor(() => emulator.sessions().some((s) => s.id === sessionId && !s.connected), { what: 'paused session' });
+    await waitFor(() => emulator.sessions().some((s) => s.id === sessionId && !s.connected), {
+      what: 'paused session',
+    });
     const second = makeNode({ sessionId });
     const ready = nextEvent(second, 'ready');
     await second.connect();
@@ -172,7 +178,10 @@ describe('Node against the emulator', () => {
     // A PATCH that starts a track is never replayed.
     const before = emulator.requestCount('player');
     emulator.failNextRequests(1, { status: 503, route: 'player' });
-    await expect(node.rest.updatePlayer('1', { volume: 50 })).rejects.toMatchObject({ status: 503, method: 'PATCH' });
+    await expect(node.rest.updatePlayer('1', { volume: 50 })).rejects.toMatchObject({
+      status: 503,
+      method: 'PATCH',
+    });
     expect(emulator.requestCount('player') - before).toBe(1);
     const missing = await node.rest.getPlayer('999').catch((e: unknown) => e);
     expect(missing).toMatchObject({ status: 404, lavalinkMessage: 'Player not found' });

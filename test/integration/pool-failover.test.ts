@@ -15,7 +15,12 @@ async function joinMany(c: Cluster, count: number, node?: string): Promise<Playe
   const players: Player[] = [];
   for (let i = 0; i < count; i += 50) {
     const batch = Array.from({ length: Math.min(50, count - i) }, (_, j) =>
-      c.pool.join({ guildId: guildId(i + j), channelId: channelId(i + j), play: track, ...(node ? { node } : {}) }),
+      c.pool.join({
+        guildId: guildId(i + j),
+        channelId: channelId(i + j),
+        play: track,
+        ...(node ? { node } : {}),
+      }),
     );
     players.push(...(await Promise.all(batch)));
   }
@@ -153,6 +158,8 @@ describe('Pool failover against three emulated nodes', () => {
     expect(await moved).toMatchObject({ reason: 'manual' });
     expect(player!.node).toBe(node2);
     expect(c.emulators[1]!.player(node2.sessionId!, player!.guildId)?.track).not.toBeNull();
-    await waitFor(() => c.emulators[0]!.players(c.pool.getNode('node1')!.sessionId!).length === 0, { what: 'old player deleted' });
+    await waitFor(() => c.emulators[0]!.players(c.pool.getNode('node1')!.sessionId!).length === 0, {
+      what: 'old player deleted',
+    });
   });
 });

@@ -44,7 +44,11 @@ describe('resolveNodeOptions', () => {
     [{ uri: 'h:1' }, TypeError, /`node\.password`/],
     [{ ...base, heartbeatMs: -1 }, RangeError, /`node\.heartbeatMs`.*received -1/],
     [{ ...base, heartbeatMs: Number.NaN }, TypeError, /`node\.heartbeatMs`/],
-    [{ ...base, reconnect: { baseDelayMs: 1000, maxDelayMs: 10 } }, RangeError, /`node\.reconnect\.maxDelayMs`/],
+    [
+      { ...base, reconnect: { baseDelayMs: 1000, maxDelayMs: 10 } },
+      RangeError,
+      /`node\.reconnect\.maxDelayMs`/,
+    ],
     [{ ...base, reconnect: { maxAttempts: 1.5 } }, RangeError, /maxAttempts/],
     [{ ...base, reconnect: { jitter: 'some' } }, RangeError, /jitter.*"some"/],
     [{ ...base, resume: { timeoutMs: 10 } }, RangeError, /resume\.timeoutMs/],
@@ -64,8 +68,13 @@ describe('resolveNodeOptions', () => {
   });
 
   it('never puts the password in an error', () => {
-    expect(() => resolveNodeOptions({ uri: 'h:1', password: 'hunter2-secret', heartbeatMs: -5 })).toThrow(
-      expect.not.objectContaining({ message: expect.stringContaining('hunter2') }) as Error,
-    );
+    let message = '';
+    try {
+      resolveNodeOptions({ uri: 'h:1', password: 'hunter2-secret', heartbeatMs: -5 });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/heartbeatMs/);
+    expect(message).not.toContain('hunter2');
   });
 });
