@@ -163,9 +163,14 @@ export class Pool extends TypedEmitter<PoolEvents> {
       this.#offVoice = this.options.connector.onVoicePacket((packet) => this.#onVoicePacket(packet));
     this.#userId ??= this.options.connector.getUserId() ?? (await this.options.connector.waitForUserId());
     if (this.options.store && !this.#state) {
-      this.#state = this.#createStateManager(this.options.store, this.#userId);
-      if (this.options.restoreOnConnect) await this.restoreState();
-      this.#state.start();
+      const state = (this.#state = this.#createStateManager(this.options.store, this.#userId));
+      try {
+        if (this.options.restoreOnConnect) await this.restoreState();
+      } catch (error) {
+        this.#state = null; // the store could not be read: the next connect() tries again
+        throw error;
+      }
+      state.start();
     }
     const attempts = [...this.#nodes.values()].map((node) => this.#connectNode(node));
     if (attempts.length === 0)
@@ -293,10 +298,17 @@ export class Pool extends TypedEmitter<PoolEvents> {
   }
 
   /**
-   * Reads saved state: each node gets its saved session id (so it resumes the same Lavalink session)
-   * and each saved player is re-attached. Players of resumed sessions keep playing without a gap;
-   * the others are re-created on the best node at the estimated position and re-join voice.
-   * Called by `connect()` unless `restoreOnConnect` is false. Resolves with the number of players.
+   * Reads the saved players this process owns (`ownsGuild`): each node gets the session id its saved
+   * players were in (so it resumes the same Lavalink session) and each player is re-attached. Players
+   * of resumed sessions keep playing without a gap; the others are re-created on the best node at the
+   * estimated position and re-join voice. `playersRestored` reports them as they come back. Called by
+   * `connect()` unless `restoreOnConnect` is false; before `connect()` it resolves 0. Resolves with the
+   * number of players restored.
+   *
+   * Processes sharing a store (shard clusters over one Redis) must own disjoint guilds: ownership is
+   * `ownsGuild`, not a lock in the store. Sharding gives that for free, since Discord routes a guild's
+   * voice to the one shard that has it; each process then saves, restores and clears only its guilds
+   * and resumes only its own sessions (sessions are saved per player, see `SavedPlayer`).
    */
   async restoreState(): Promise<number> {
     const state = this.#state;
@@ -311,7 +323,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
     for (const snapshot of players) {
       if (this.#players.has(snapshot.guildId)) continue;
       const node = this.#nodes.get(snapshot.node);
-      const resumable = snapshot.sessionId !== null && node?.sessionId === snapshot.sessionId && !node.isReady;
+      const resumable =
+        snapshot.sessionId !== null && node?.sessionId === snapshot.sessionId && !node.isReady;
       if (this.#restorePlayer(snapshot, resumable)) count += 1;
     }
     // Restored after connect() (restoreOnConnect: false): re-create the parked ones now.
@@ -367,6 +380,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
     this.#closed = true;
     this.#offVoice?.();
     this.#failover.destroy();
+    for (const player of this.#players.values()) player.stopTimers();
     if (this.#state) {
       // Save every player, so positions are exact for the next start.
       this.#state.stop();
@@ -374,9 +388,12 @@ export class Pool extends TypedEmitter<PoolEvents> {
       await this.#state
         .save()
         .catch((error: unknown) => this.emit('error', asError(error, 'saving state on close')));
-      await this.options.store
-        ?.close()
-        .catch((error: unknown) => this.emit('error', asError(error, 'closing the store')));
+      // Only the default store is the pool's to close; a store the bot passed in is the bot's.
+      if (this.options.ownsStore) {
+        await this.options.store
+          ?.close()
+          .catch((error: unknown) => this.emit('error', asError(error, 'closing the store')));
+      }
     }
     for (const state of this.#nodeState.values()) state.off.forEach((off) => off());
     await Promise.all([...this.#nodes.values()].map((node) => node.close()));
@@ -446,10 +463,19 @@ export class Pool extends TypedEmitter<PoolEvents> {
     const missing: Player[] = [];
     for (const player of this.#playersOn(node)) {
       const server = onServer.get(player.guildId);
-      if (server) {
+      if (!server) missing.push(player);
+      else if (server.track === null && player.track !== null) {
+        // The server's player went idle while the socket was down, and its events were lost with the
+        // socket: a track that ran out advances the queue; a track that never started is replayed.
+        if (player.trackLostOnServer() === 'ended') {
+          player.syncVoiceState(server);
+          player.endLostTrack();
+          attached.push(player);
+        } else missing.push(player);
+      } else {
         player.syncFromServer(server);
         attached.push(player);
-      } else missing.push(player);
+      }
     }
     this.#failover.cleanGhosts(
       node,
@@ -650,10 +676,11 @@ export class Pool extends TypedEmitter<PoolEvents> {
 
   #createStateManager(store: NonNullable<ResolvedPoolOptions['store']>, userId: string): StateManager {
     // What a player looked like when last saved, for changes that do not mark it dirty: its queue is
-    // plain data edited in place, and failover moves it without telling persistence.
-    const savedAs = new WeakMap<Player, string>();
+    // plain data edited in place, failover moves it without telling persistence, and `textChannelId`
+    // and `data` are plain fields (a `data` object changed in place is saved with the next change).
+    const savedAs = new WeakMap<Player, { key: string; data: Player['data'] }>();
     const fingerprint = (player: Player) =>
-      `${player.node.identifier}|${player.node.sessionId}|${player.queue.version}`;
+      `${player.node.identifier}|${player.node.sessionId}|${player.queue.version}|${player.textChannelId}`;
     return new StateManager({
       store,
       prefix: `lavafleet/${userId}/`,
@@ -663,12 +690,14 @@ export class Pool extends TypedEmitter<PoolEvents> {
       snapshot: (guildId) => {
         const player = this.#players.get(guildId);
         if (!player) return null;
-        savedAs.set(player, fingerprint(player));
+        savedAs.set(player, { key: fingerprint(player), data: player.data });
         return { ...player.toJSON(), sessionId: player.node.sessionId };
       },
       collectChanges: (markDirty) => {
-        for (const player of this.#players.values())
-          if (savedAs.get(player) !== fingerprint(player)) markDirty(player.guildId);
+        for (const player of this.#players.values()) {
+          const saved = savedAs.get(player);
+          if (saved?.key !== fingerprint(player) || saved.data !== player.data) markDirty(player.guildId);
+        }
       },
       onError: (error) => void this.emit('error', error),
     });
@@ -684,7 +713,9 @@ export class Pool extends TypedEmitter<PoolEvents> {
     try {
       queue = Queue.fromJSON(snapshot.queue);
     } catch (error) {
-      this.emit('error', asError(error, `restoring the queue of guild ${snapshot.guildId}`));
+      const reason = error instanceof Error ? error.message : String(error);
+      const message = `The saved queue of guild ${snapshot.guildId} was skipped (${reason}); the player restores with an empty queue`;
+      this.emit('error', new LavafleetError(ErrorCodes.Store, message, { cause: error }));
       queue = new Queue();
     }
     const savedNode = this.#nodes.get(snapshot.node);

@@ -1,10 +1,12 @@
 /** The `lavafleet` command line: a small dispatcher over the subcommands in `COMMANDS`. */
 import type { CliCommand, CliIo } from './command.js';
 import { ExitCode, UsageError } from './command.js';
+import { checkCommand } from './check-command.js';
+import { demoCommand } from './demo-command.js';
 import { emulatorCommand } from './emulator-command.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [emulatorCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, checkCommand, emulatorCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -3,7 +3,7 @@
  * paused, volume, filters, voice) so it can be re-created anywhere, interpolates the position between
  * `playerUpdate`s, advances its queue, and reacts to Discord voice events.
  */
-import { ErrorCodes, LavafleetError } from '../errors.js';
+import { ErrorCodes, LavafleetError, LavalinkRestError } from '../errors.js';
 import type { Node } from '../node/node.js';
 import type { EventMessage, TrackEndReason } from '../protocol/messages.js';
 import { decodeTrack } from '../protocol/track-codec.js';
@@ -356,10 +356,40 @@ export class Player {
       body.position = position;
       if (this.#endTime !== null) body.endTime = this.#endTime;
     }
-    await node.rest.updatePlayer(this.guildId, body);
+    // Switch before the request: the new node's events (a TrackEndEvent for a track moved near its
+    // end can arrive before the REST reply) must reach this player, not be dropped as a stranger's.
+    const previous = this.#node;
     this.#node = node;
+    try {
+      await node.rest.updatePlayer(this.guildId, body);
+    } catch (error) {
+      if (this.#node === node) this.#node = previous;
+      throw error;
+    }
     this.voice.markSent(voice !== null);
     this.#anchor(position);
+  }
+
+  /**
+   * @internal After a resume the server's player has no track but this player has one: either the
+   * track ended while the socket was down (its end event was lost), or the next track's request never
+   * reached the server. Returns what the pool must do: advance the queue, or replay the track.
+   */
+  trackLostOnServer(): 'ended' | 'replay' {
+    const track = this.#track;
+    if (!track || track.info.isStream) return 'replay';
+    return this.position >= track.info.length - 1000 ? 'ended' : 'replay';
+  }
+
+  /** @internal Handles a track that ended unseen, as if its `TrackEndEvent(finished)` had arrived. */
+  endLostTrack(): void {
+    const track = this.#track;
+    if (track) this.#onTrackEnd(track, 'finished');
+  }
+
+  /** @internal Stops the player's timers: the pool is closing and the player stays on Lavalink. */
+  stopTimers(): void {
+    this.#clearIdle();
   }
 
   /** @internal Sends the voice state to Lavalink when it is complete and new. */
@@ -370,6 +400,13 @@ export class Player {
     this.voice.markSent(true);
     // A player with nothing to play is idle from the moment it exists on Lavalink.
     if (this.#track === null && this.#starting === null && this.#idleTimer === undefined) this.#startIdle();
+  }
+
+  /** @internal Takes only the connection state from the server (voice up, ping, volume). */
+  syncVoiceState(server: LavalinkPlayer): void {
+    this.#connected = server.state.connected;
+    this.#ping = server.state.ping;
+    this.#volume = server.volume;
   }
 
   /** @internal Re-syncs from the server after a resumed session. */
@@ -475,14 +512,31 @@ export class Player {
   }
 
   async #playFromQueue(track: Track): Promise<void> {
-    // The queue already advanced: play without touching it again.
-    await this.#updateStarting(track, { track: { encoded: track.encoded, userData: track.userData } });
+    // The queue already advanced: play without touching it again. The track becomes the player's
+    // before the request, so that if the node fails now (refused, session paused, closing), the
+    // failover or the resume re-creates the player playing it instead of idle.
     this.#track = track;
     this.#endTime = null;
     this.#paused = false;
     this.#anchor(0);
     this.#clearIdle();
     this.#host.markDirty(this);
+    try {
+      await this.#updateStarting(track, { track: { encoded: track.encoded, userData: track.userData } });
+    } catch (error) {
+      // Lavalink refused this track itself (4xx): the player is idle. Anything else is the node's
+      // failure, which failover and resume repair.
+      if (
+        error instanceof LavalinkRestError &&
+        error.status >= 400 &&
+        error.status < 500 &&
+        error.status !== 404
+      ) {
+        if (this.#track === track) this.#track = null;
+        this.#startIdle();
+      }
+      throw error;
+    }
   }
 
   async #update(body: UpdatePlayerRequest, noReplace = false): Promise<LavalinkPlayer | null> {

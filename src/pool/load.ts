@@ -13,12 +13,19 @@ const SOURCE_PREFIXES: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /**
- * The identifier to load: URLs and queries that already have a `prefix:` pass through; anything
+ * What counts as a source prefix: Lavalink's and plugins' prefixes end in `search`, `rec`, `isrc` or
+ * `prev` (`ytsearch:`, `sprec:`, `dzisrc:`, `amprev:`), plus a few others. Anything else before a
+ * colon is part of the query: "re:zero opening" is searched, not sent as a prefix.
+ */
+const PREFIX = /^(?:[a-z]+(?:search|rec|isrc|prev)|ftts|local|emulator):/i;
+
+/**
+ * The identifier to load: URLs and queries that already have a source prefix pass through; anything
  * else is searched on `source` (`ytsearch`, or a source name such as `soundcloud`).
  */
 export function toSearchIdentifier(query: string, source: string): string {
   const trimmed = query.trim();
-  if (/^https?:\/\//i.test(trimmed) || /^[a-z][a-z0-9]*:/i.test(trimmed)) return trimmed;
+  if (/^https?:\/\//i.test(trimmed) || PREFIX.test(trimmed)) return trimmed;
   const prefix = SOURCE_PREFIXES[source.toLowerCase()] ?? source;
   return `${prefix}:${trimmed}`;
 }

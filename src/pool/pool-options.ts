@@ -61,6 +61,7 @@ export interface PoolOptions {
   /**
    * Where player state is saved so it survives bot restarts: a {@link FileStore} in `./.lavafleet` by
    * default, a `RedisStore` (from `lavafleet/redis`) for bots that run many processes, or `false`.
+   * The pool closes only the default store; a store you pass in stays open for you to close.
    */
   store?: StateStore | false;
   /** Changed players are saved on this interval (and on `close()`); 0 saves only on close. @defaultValue 5_000 */
@@ -87,6 +88,8 @@ export interface ResolvedPoolOptions {
   readonly defaultSearchSource: string;
   readonly cache: TrackCacheInput | false | undefined;
   readonly store: StateStore | null;
+  /** Whether the pool created the store (the default FileStore) and so closes it on `close()`. */
+  readonly ownsStore: boolean;
   readonly stateSaveIntervalMs: number;
   readonly restoreOnConnect: boolean;
   readonly ownsGuild: (guildId: string) => boolean;
@@ -150,6 +153,7 @@ export function resolvePoolOptions(input: PoolOptions): ResolvedPoolOptions {
     ),
     cache: input.cache,
     store: resolveStore(input.store),
+    ownsStore: input.store === undefined,
     stateSaveIntervalMs: requireNumber(
       'stateSaveIntervalMs',
       input.stateSaveIntervalMs ?? d.stateSaveIntervalMs,
