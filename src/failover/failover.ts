@@ -208,6 +208,7 @@ export class FailoverManager {
   destroy(): void {
     for (const node of [...this.#waiting.keys()]) this.#stopWaiting(node);
     this.#parked.clear();
+    this.#restoring.clear();
   }
 
   async #probe(node: Node): Promise<void> {

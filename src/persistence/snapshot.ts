@@ -6,19 +6,18 @@ import { ErrorCodes, LavafleetError } from '../errors.js';
 import { PLAYER_SNAPSHOT_VERSION } from '../player/player-snapshot.js';
 import type { PlayerSnapshot } from '../player/player-snapshot.js';
 
-/** A node's saved session. */
-export interface NodeSessionSnapshot {
-  v: number;
-  node: string;
-  sessionId: string;
-  /** Epoch ms when saved. */
-  savedAt: number;
+/**
+ * A player as saved: its snapshot plus the Lavalink session it lives in. The session is saved with
+ * each player rather than once per node because several bot processes may share a store and a node,
+ * each with its own session: a restarted process resumes the session its own players are in.
+ */
+export interface SavedPlayer extends PlayerSnapshot {
+  /** Session of `node` the player was in, or null when unknown (it is then re-created). */
+  sessionId: string | null;
 }
 
-export const NODE_SESSION_VERSION = 1;
-
 /** Parses and checks a saved player. Throws a LavafleetError (ERR_STORE) naming the key. */
-export function parsePlayerSnapshot(key: string, raw: string): PlayerSnapshot {
+export function parsePlayerSnapshot(key: string, raw: string): SavedPlayer {
   const value = parseJson(key, raw);
   if (value.v !== PLAYER_SNAPSHOT_VERSION)
     throw bad(key, `unknown snapshot version ${JSON.stringify(value.v)}`);
@@ -36,6 +35,9 @@ export function parsePlayerSnapshot(key: string, raw: string): PlayerSnapshot {
     if (typeof value[field] !== type) throw bad(key, `\`${field}\` is not a ${type}`);
   }
   if (!/^\d{1,20}$/.test(value.guildId as string)) throw bad(key, '`guildId` is not a snowflake');
+  if (!key.endsWith(`/${value.guildId as string}`)) throw bad(key, '`guildId` does not match the key');
+  const sessionId = value.sessionId ?? null;
+  if (sessionId !== null && typeof sessionId !== 'string') throw bad(key, '`sessionId` is not a string');
   const voice = value.voice as Record<string, unknown> | null;
   if (typeof voice !== 'object' || voice === null) throw bad(key, '`voice` is missing');
   const track = value.track as Record<string, unknown> | null;
@@ -47,21 +49,7 @@ export function parsePlayerSnapshot(key: string, raw: string): PlayerSnapshot {
   }
   if (typeof value.queue !== 'object' || value.queue === null) throw bad(key, '`queue` is missing');
   if (typeof value.filters !== 'object' || value.filters === null) throw bad(key, '`filters` is missing');
-  return value as unknown as PlayerSnapshot;
-}
-
-/** Parses and checks a saved node session. */
-export function parseNodeSession(key: string, raw: string): NodeSessionSnapshot {
-  const value = parseJson(key, raw);
-  if (value.v !== NODE_SESSION_VERSION) throw bad(key, `unknown session version ${JSON.stringify(value.v)}`);
-  if (
-    typeof value.node !== 'string' ||
-    typeof value.sessionId !== 'string' ||
-    typeof value.savedAt !== 'number'
-  ) {
-    throw bad(key, 'fields `node`, `sessionId`, `savedAt` are required');
-  }
-  return value as unknown as NodeSessionSnapshot;
+  return { ...(value as unknown as PlayerSnapshot), sessionId };
 }
 
 function parseJson(key: string, raw: string): Record<string, unknown> {

@@ -1,14 +1,15 @@
 /**
  * Keeps the store in step with the pool, cheaply: players mark themselves dirty when they change,
- * and a save writes only those (and deletes the removed ones) in one batch. Node session ids are
- * saved when they change.
+ * and a save writes only those (and deletes the removed ones) in one batch. Each player is saved with
+ * its node's session id, so a restart resumes the sessions this process's own players are in (see
+ * {@link SavedPlayer}). Several processes may share a store: each saves, restores and clears only the
+ * guilds it owns, and never touches the others' entries.
  */
 import type { LavafleetError } from '../errors.js';
 import { ErrorCodes, LavafleetError as Lfe } from '../errors.js';
-import type { PlayerSnapshot } from '../player/player-snapshot.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { NODE_SESSION_VERSION, parseNodeSession, parsePlayerSnapshot } from './snapshot.js';
-import type { NodeSessionSnapshot } from './snapshot.js';
+import { parsePlayerSnapshot } from './snapshot.js';
+import type { SavedPlayer } from './snapshot.js';
 import type { StateStore, StoreEntry } from './state-store.js';
 
 export interface StateManagerOptions {
@@ -17,8 +18,15 @@ export interface StateManagerOptions {
   prefix: string;
   intervalMs: number;
   clock: Clock;
+  /** Whether this process owns a guild: only those are saved, restored and cleared. */
+  owns(guildId: string): boolean;
   /** Builds the snapshot of a dirty player, or null if it is gone. */
-  snapshot(guildId: string): PlayerSnapshot | null;
+  snapshot(guildId: string): SavedPlayer | null;
+  /**
+   * Called before each save to mark players dirty whose changes did not mark them (a queue edited
+   * in place, a failover move).
+   */
+  collectChanges?(markDirty: (guildId: string) => void): void;
   onError(error: LavafleetError): void;
   /** Called after each save with what was written. */
   onSave?(info: { players: number; deleted: number; durationMs: number }): void;
@@ -26,16 +34,16 @@ export interface StateManagerOptions {
 
 /** What a restore found. */
 export interface RestoredState {
-  players: PlayerSnapshot[];
-  sessions: Map<string, NodeSessionSnapshot>;
+  /** The saved players this process owns. */
+  players: SavedPlayer[];
+  /** Per node identifier, the session to resume: the one most of these players are in. */
+  sessions: Map<string, string>;
 }
 
 export class StateManager {
   readonly #options: StateManagerOptions;
   readonly #dirty = new Set<string>();
   readonly #removed = new Set<string>();
-  readonly #sessions = new Map<string, string>();
-  readonly #dirtySessions = new Set<string>();
   #timer: TimerHandle | undefined;
   #saving: Promise<void> | null = null;
 
@@ -57,31 +65,29 @@ export class StateManager {
     this.#timer = undefined;
   }
 
+  /** The player of `guildId` changed: it is saved on the next save (if this process owns the guild). */
   markDirty(guildId: string): void {
+    if (!this.#options.owns(guildId)) return;
     this.#removed.delete(guildId);
     this.#dirty.add(guildId);
   }
 
+  /** The player of `guildId` is gone: its entry is deleted on the next save (if this process owns the guild). */
   markRemoved(guildId: string): void {
+    if (!this.#options.owns(guildId)) return;
     this.#dirty.delete(guildId);
     this.#removed.add(guildId);
   }
 
-  /** Records a node's session id (saved on the next save if it changed). */
-  setSession(node: string, sessionId: string | null): void {
-    if (sessionId === null || this.#sessions.get(node) === sessionId) return;
-    this.#sessions.set(node, sessionId);
-    this.#dirtySessions.add(node);
-  }
-
   /** Whether anything waits to be saved. */
   get isDirty(): boolean {
-    return this.#dirty.size > 0 || this.#removed.size > 0 || this.#dirtySessions.size > 0;
+    return this.#dirty.size > 0 || this.#removed.size > 0;
   }
 
   /** Saves what changed since the last save, in one batch. Saves never overlap. */
   async save(): Promise<void> {
     while (this.#saving) await this.#saving;
+    this.#options.collectChanges?.((guildId) => this.markDirty(guildId));
     if (!this.isDirty) return;
     this.#saving = this.#saveOnce();
     try {
@@ -91,44 +97,35 @@ export class StateManager {
     }
   }
 
-  /** Reads everything saved under the prefix; bad entries are reported and skipped. */
+  /**
+   * Reads the saved players this process owns; bad entries (corrupt, unknown version) are reported
+   * through `onError`, skipped, and deleted on the next save.
+   */
   async restore(): Promise<RestoredState> {
     const { store, prefix } = this.#options;
-    const [playerEntries, sessionEntries] = await Promise.all([
-      store.list(`${prefix}players/`),
-      store.list(`${prefix}nodes/`),
-    ]);
-    const players: PlayerSnapshot[] = [];
-    for (const { key, value } of playerEntries) {
+    const players: SavedPlayer[] = [];
+    for (const { key, value } of await store.list(`${prefix}players/`)) {
+      const guildId = key.slice(`${prefix}players/`.length);
+      if (!this.#options.owns(guildId)) continue;
       try {
         players.push(parsePlayerSnapshot(key, value));
       } catch (error) {
         this.#options.onError(asStoreError(error));
-        this.#removed.add(key.slice(`${prefix}players/`.length));
+        this.markRemoved(guildId);
       }
     }
-    const sessions = new Map<string, NodeSessionSnapshot>();
-    for (const { key, value } of sessionEntries) {
-      try {
-        const session = parseNodeSession(key, value);
-        sessions.set(session.node, session);
-        this.#sessions.set(session.node, session.sessionId);
-      } catch (error) {
-        this.#options.onError(asStoreError(error));
-      }
-    }
-    return { players, sessions };
+    return { players, sessions: sessionsToResume(players) };
   }
 
-  /** Deletes everything saved under the prefix. */
+  /** Deletes the saved players this process owns (other processes' entries stay). */
   async clear(): Promise<void> {
     const { store, prefix } = this.#options;
-    const entries = [...(await store.list(`${prefix}players/`)), ...(await store.list(`${prefix}nodes/`))];
+    const owned = (await store.list(`${prefix}players/`)).filter((entry) =>
+      this.#options.owns(entry.key.slice(`${prefix}players/`.length)),
+    );
     this.#dirty.clear();
     this.#removed.clear();
-    this.#dirtySessions.clear();
-    this.#sessions.clear();
-    if (entries.length > 0) await store.write({ delete: entries.map((entry) => entry.key) });
+    if (owned.length > 0) await store.write({ delete: owned.map((entry) => entry.key) });
   }
 
   async #saveOnce(): Promise<void> {
@@ -136,10 +133,8 @@ export class StateManager {
     const started = clock.now();
     const dirty = [...this.#dirty];
     const removed = [...this.#removed];
-    const sessions = [...this.#dirtySessions];
     this.#dirty.clear();
     this.#removed.clear();
-    this.#dirtySessions.clear();
     const set: StoreEntry[] = [];
     const deleted: string[] = removed.map((guildId) => `${prefix}players/${guildId}`);
     for (const guildId of dirty) {
@@ -147,19 +142,12 @@ export class StateManager {
       if (snapshot) set.push({ key: `${prefix}players/${guildId}`, value: JSON.stringify(snapshot) });
       else deleted.push(`${prefix}players/${guildId}`);
     }
-    for (const node of sessions) {
-      const sessionId = this.#sessions.get(node);
-      if (sessionId === undefined) continue;
-      const value: NodeSessionSnapshot = { v: NODE_SESSION_VERSION, node, sessionId, savedAt: started };
-      set.push({ key: `${prefix}nodes/${node}`, value: JSON.stringify(value) });
-    }
     try {
       await store.write({ set, delete: deleted });
     } catch (error) {
       // Nothing is lost: what failed is dirty again for the next save.
       for (const guildId of dirty) if (!this.#removed.has(guildId)) this.#dirty.add(guildId);
       for (const guildId of removed) if (!this.#dirty.has(guildId)) this.#removed.add(guildId);
-      for (const node of sessions) this.#dirtySessions.add(node);
       throw error;
     }
     this.#options.onSave?.({
@@ -168,6 +156,35 @@ export class StateManager {
       durationMs: clock.now() - started,
     });
   }
+}
+
+/** Per node, the session most of `players` were in (ties: the one saved last). */
+function sessionsToResume(players: readonly SavedPlayer[]): Map<string, string> {
+  interface Vote {
+    count: number;
+    latest: number;
+  }
+  const votes = new Map<string, Map<string, Vote>>();
+  for (const { node, sessionId, timestamp } of players) {
+    if (sessionId === null) continue;
+    const byNode = votes.get(node) ?? new Map<string, Vote>();
+    votes.set(node, byNode);
+    const vote = byNode.get(sessionId) ?? { count: 0, latest: 0 };
+    byNode.set(sessionId, { count: vote.count + 1, latest: Math.max(vote.latest, timestamp) });
+  }
+  const sessions = new Map<string, string>();
+  for (const [node, byNode] of votes) {
+    let best: { sessionId: string; vote: Vote } | undefined;
+    for (const [sessionId, vote] of byNode) {
+      const isBetter =
+        !best ||
+        vote.count > best.vote.count ||
+        (vote.count === best.vote.count && vote.latest > best.vote.latest);
+      if (isBetter) best = { sessionId, vote };
+    }
+    if (best) sessions.set(node, best.sessionId);
+  }
+  return sessions;
 }
 
 function asStoreError(error: unknown): LavafleetError {
