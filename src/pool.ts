@@ -193,6 +193,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
   addNode(options: NodeOptions): Node {
     this.#assertOpen();
     const node = new Node({
+      // One clock for the pool and its nodes: resume re-syncs compare the node's and players' times.
+      clock: this.options.clock,
       ...options,
       ...(this.#userId !== null && options.userId === undefined ? { userId: this.#userId } : {}),
     });
@@ -440,7 +442,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       node.on('reconnecting', ({ attempt }) => {
         if (attempt > 1) this.#counters.failedReconnects += 1;
       }),
-      node.on('resumed', ({ players }) => this.#onResumed(node, players)),
+      node.on('resumed', ({ players, requestedAt }) => this.#onResumed(node, players, requestedAt)),
       node.on('sessionLost', () => this.#failover.sessionLost(node)),
       node.on('error', (error) => void this.emit('error', error)),
       node.on('debug', (event) => void this.emit('debug', event)),
@@ -457,7 +459,11 @@ export class Pool extends TypedEmitter<PoolEvents> {
     ];
   }
 
-  #onResumed(node: Node, serverPlayers: Parameters<Player['syncFromServer']>[0][]): void {
+  #onResumed(
+    node: Node,
+    serverPlayers: Parameters<Player['syncFromServer']>[0][],
+    requestedAt: number,
+  ): void {
     const onServer = new Map(serverPlayers.map((p) => [p.guildId, p]));
     const attached: Player[] = [];
     const missing: Player[] = [];
@@ -467,13 +473,16 @@ export class Pool extends TypedEmitter<PoolEvents> {
       else if (server.track === null && player.track !== null) {
         // The server's player went idle while the socket was down, and its events were lost with the
         // socket: a track that ran out advances the queue; a track that never started is replayed.
-        if (player.trackLostOnServer() === 'ended') {
+        const lost = player.trackLostOnServer(requestedAt);
+        if (lost === 'replay') missing.push(player);
+        else {
+          // 'starting': the next track's request is on its way; the server state read predates it.
           player.syncVoiceState(server);
-          player.endLostTrack();
+          if (lost === 'ended') player.endLostTrack();
           attached.push(player);
-        } else missing.push(player);
+        }
       } else {
-        player.syncFromServer(server);
+        player.syncFromServer(server, requestedAt);
         attached.push(player);
       }
     }

@@ -29,7 +29,13 @@ export interface NodeEvents {
   /** A stats frame arrived. */
   stats: { node: string; stats: Stats; receivedAt: number };
   /** The session was resumed; `players` is the server's state, fetched after `ready`. */
-  resumed: { node: string; sessionId: string; players: LavalinkPlayer[] };
+  resumed: {
+    node: string;
+    sessionId: string;
+    players: LavalinkPlayer[];
+    /** When the players were asked for (the node's clock): later events are newer than `players`. */
+    requestedAt: number;
+  };
   /** A session lavafleet wanted to resume is gone; its players must be re-created. */
   sessionLost: { node: string; previousSessionId: string; sessionId: string };
   /** A `playerUpdate` op (the frame itself: no copy on the hot path). */

@@ -305,9 +305,10 @@ export class Node extends TypedEmitter<NodeEvents> {
 
   async #resync(sessionId: string): Promise<void> {
     try {
+      const requestedAt = this.options.clock.now();
       const players = await this.rest.getPlayers();
       if (this.#sessionId === sessionId && this.#status === 'connected') {
-        this.emit('resumed', { node: this.identifier, sessionId, players });
+        this.emit('resumed', { node: this.identifier, sessionId, players, requestedAt });
       }
     } catch (error) {
       this.emit('error', asLavafleetError(error, 're-syncing players after resume failed'));

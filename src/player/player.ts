@@ -98,6 +98,7 @@ export class Player {
   #destroyed = false;
   #voiceRecoveries = 0;
   #trackFailed = false;
+  #trackChangedAt = -Infinity;
   #idleTimer: TimerHandle | undefined;
   /** The track of a play request in flight: its TrackStartEvent can arrive before the response. */
   #starting: Track | null = null;
@@ -178,7 +179,7 @@ export class Player {
     const server = await this.#updateStarting(playing, body, options.noReplace === true);
     // Lavalink re-encodes the tracks it reports: compare identifiers, not blobs.
     if (options.noReplace === true && server?.track?.info.identifier !== track.info.identifier) return;
-    this.#track = playing;
+    this.#setTrack(playing);
     this.#endTime = body.endTime ?? null;
     this.#paused = options.paused ?? false;
     if (options.volume !== undefined) this.#volume = options.volume;
@@ -375,7 +376,8 @@ export class Player {
    * track ended while the socket was down (its end event was lost), or the next track's request never
    * reached the server. Returns what the pool must do: advance the queue, or replay the track.
    */
-  trackLostOnServer(): 'ended' | 'replay' {
+  trackLostOnServer(requestedAt = -Infinity): 'ended' | 'replay' | 'starting' {
+    if (this.#isNewerThan(requestedAt)) return 'starting';
     const track = this.#track;
     if (!track || track.info.isStream) return 'replay';
     return this.position >= track.info.length - 1000 ? 'ended' : 'replay';
@@ -409,8 +411,14 @@ export class Player {
     this.#volume = server.volume;
   }
 
-  /** @internal Re-syncs from the server after a resumed session. */
-  syncFromServer(server: LavalinkPlayer): void {
+  /**
+   * @internal Re-syncs from the server after a resumed session. `requestedAt` is when the server's
+   * state was asked for: a player whose track changed since (events that arrived after the request)
+   * keeps its own, newer state.
+   */
+  syncFromServer(server: LavalinkPlayer, requestedAt = -Infinity): void {
+    this.syncVoiceState(server);
+    if (this.#isNewerThan(requestedAt)) return;
     this.#track = server.track
       ? { ...server.track, userData: server.track.userData ?? this.#track?.userData ?? {} }
       : null;
@@ -434,7 +442,7 @@ export class Player {
         const track = this.#sameTrack(event.track, true);
         // The event can come before the response to the play request: listeners see the new track.
         if (track === this.#starting) {
-          this.#track = track;
+          this.#setTrack(track);
           this.queue.replaceCurrent(track);
         }
         this.#host.emit('trackStart', { player: this, track });
@@ -474,7 +482,16 @@ export class Player {
       if (reason !== 'replaced' && ended === this.#track && this.#starting === null) this.#becomeIdle();
       return;
     }
-    this.#track = null;
+    // Only the end of the track this player is playing advances the queue. An end event for a track
+    // it has already moved past (replayed from a paused session after a resume, or after a repair)
+    // is reported but changes nothing: otherwise the queue would skip a track.
+    if (
+      this.#starting !== null ||
+      this.#track === null ||
+      this.#track.info.identifier !== track.info.identifier
+    )
+      return;
+    this.#setTrack(null);
     this.#anchor(0);
     // A track that threw is never repeated by loop 'track'.
     const next = this.queue.onTrackEnd(reason, { failed: this.#trackFailed });
@@ -515,7 +532,7 @@ export class Player {
     // The queue already advanced: play without touching it again. The track becomes the player's
     // before the request, so that if the node fails now (refused, session paused, closing), the
     // failover or the resume re-creates the player playing it instead of idle.
-    this.#track = track;
+    this.#setTrack(track);
     this.#endTime = null;
     this.#paused = false;
     this.#anchor(0);
@@ -532,7 +549,7 @@ export class Player {
         error.status < 500 &&
         error.status !== 404
       ) {
-        if (this.#track === track) this.#track = null;
+        if (this.#track === track) this.#setTrack(null);
         this.#startIdle();
       }
       throw error;
@@ -557,6 +574,16 @@ export class Player {
     this.#connected = state.connected;
     this.#ping = state.ping;
     this.#anchor(state.position);
+  }
+
+  #setTrack(track: Track | null): void {
+    this.#track = track;
+    this.#trackChangedAt = this.#host.clock.now();
+  }
+
+  /** Whether the track changed (or is being started) after `time`. */
+  #isNewerThan(time: number): boolean {
+    return this.#starting !== null || this.#trackChangedAt > time;
   }
 
   #anchor(position: number): void {
@@ -594,7 +621,7 @@ export class Player {
   }
 
   #becomeIdle(): void {
-    this.#track = null;
+    this.#setTrack(null);
     this.#anchor(0);
     this.#startIdle();
     this.#host.markDirty(this);

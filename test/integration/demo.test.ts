@@ -65,9 +65,10 @@ describe('lavafleet demo', () => {
     expect(list.out.join('\n')).toMatch(/demo\s+Watch a simulated bot/);
   });
 
-  // Known failure, tracked on the demo issue: in most fast runs one guild's position goes back ~5 s
-  // around the simulated bot restart (restore of a player whose track changed while the bot was down).
-  // Skipped in CI until fixed, so CI stays meaningful; run it locally with `npx vitest run test/integration/demo`.
+  // Known open race, documented on the demo and restore issues: under CPU load (the whole suite in
+  // parallel), about one fast run in four loses a guild around the simulated bot restart (a restored
+  // player restarts its track, or stays idle). Alone it passes; skipped in CI until fixed so CI stays
+  // meaningful. Run it with `npx vitest run test/integration/demo.test.ts`.
   it.skipIf(process.env.CI === 'true')(
     'rides out node kills, a blip and a bot restart without losing a guild',
     async () => {

@@ -115,7 +115,11 @@ export class PlaybackAudit {
       );
     } else if (index === progress.index && heard.position < progress.position - BACKWARD_TOLERANCE_MS) {
       const back = Math.round(progress.position - heard.position);
-      this.#regress(guildId, at, `jumped back ${back} ms in track ${index + 1} of its queue`);
+      this.#regress(
+        guildId,
+        at,
+        `jumped back ${back} ms in track ${index + 1} of its queue (from ${Math.round(progress.position)} to ${Math.round(heard.position)} ms, at ${(at / 1000).toFixed(1)} s)`,
+      );
     } else if (progress.index >= 0 && index > progress.index) this.tracksAdvanced += index - progress.index;
     if (progress.silentSamples > 0 && progress.lastAudibleAt !== null) {
       const ms = at - progress.lastAudibleAt;
