@@ -350,10 +350,13 @@ export class Node extends TypedEmitter<NodeEvents> {
       );
       return;
     }
+    // The first retry after losing an established connection is immediate: most drops are blips and
+    // the session resumes in milliseconds. Later retries back off with jitter. Reconnects follow the
+    // backoff only: the breaker keeps a failing node out of selection, but a node that comes back
+    // must be usable at once (a completed handshake is the breaker's probe).
+    const immediate = this.#attempt === 1 && this.#status === 'connected';
     if (this.#status !== 'reconnecting') this.#setStatus('reconnecting');
-    // Reconnects follow the backoff only: the breaker keeps a failing node out of selection, but a
-    // node that comes back must be usable at once (a completed handshake is the breaker's probe).
-    const delayMs = backoffDelay(this.#attempt, reconnect, this.options.random);
+    const delayMs = immediate ? 0 : backoffDelay(this.#attempt, reconnect, this.options.random);
     this.emit('reconnecting', { node: this.identifier, attempt: this.#attempt, delayMs });
     this.#reconnectTimer = clock.setTimeout(() => {
       this.#reconnectTimer = undefined;

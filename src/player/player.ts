@@ -72,8 +72,7 @@ export class Player {
   readonly guildId: string;
   /** The play queue (plain data; the player advances it when tracks end). */
   readonly queue: Queue;
-  /** The player's filters. Change them, then call {@link setFilters} to send them. */
-  readonly filters: FilterBuilder;
+  #filters: FilterBuilder | null = null;
   readonly voice: VoiceConnection;
   readonly shardId: number | null;
   selfDeaf: boolean;
@@ -112,8 +111,19 @@ export class Player {
     this.selfDeaf = init.selfDeaf ?? true;
     this.selfMute = init.selfMute ?? false;
     this.queue = init.queue ?? new Queue();
-    this.filters = new FilterBuilder();
     this.#anchorAt = init.host.clock.now();
+  }
+
+  /**
+   * The player's filters. Change them, then call {@link setFilters} to send them. Built on first use:
+   * most players never touch filters, and a builder per player would be most of a player's memory.
+   */
+  get filters(): FilterBuilder {
+    if (this.#filters === null) {
+      this.#filters = new FilterBuilder();
+      this.#loadFilterBuilder(this.#sentFilters);
+    }
+    return this.#filters;
   }
 
   /** The node the player is on. */
@@ -176,6 +186,7 @@ export class Player {
     if (options.volume !== undefined)
       body.volume = requireNumber('volume', options.volume, { min: 0, max: 1000, integer: true });
     const playing = userData === track.userData ? track : { ...track, userData };
+    const sentAt = this.#host.clock.now();
     const server = await this.#updateStarting(playing, body, options.noReplace === true);
     // Lavalink re-encodes the tracks it reports: compare identifiers, not blobs.
     if (options.noReplace === true && server?.track?.info.identifier !== track.info.identifier) return;
@@ -183,7 +194,8 @@ export class Player {
     this.#endTime = body.endTime ?? null;
     this.#paused = options.paused ?? false;
     if (options.volume !== undefined) this.#volume = options.volume;
-    this.#anchor(body.position ?? 0);
+    // Lavalink started the track while handling the request: between sending and the reply.
+    this.#anchor(body.position ?? 0, (sentAt + this.#host.clock.now()) / 2);
     this.queue.replaceCurrent(playing);
     this.#clearIdle();
     this.#host.markDirty(this);
@@ -586,9 +598,9 @@ export class Player {
     return this.#starting !== null || this.#trackChangedAt > time;
   }
 
-  #anchor(position: number): void {
+  #anchor(position: number, at = this.#host.clock.now()): void {
     this.#anchorPosition = position;
-    this.#anchorAt = this.#host.clock.now();
+    this.#anchorAt = at;
   }
 
   /** The player's own Track object for a track of an event (so bots recognise theirs), else the event's. */
@@ -613,10 +625,11 @@ export class Player {
 
   /** Filters set by another client may be outside lavafleet's ranges: keep them on the wire, not in the builder. */
   #loadFilterBuilder(filters: Filters): void {
+    if (this.#filters === null) return; // built from the sent filters on first use
     try {
-      this.filters.reset().apply(filters);
+      this.#filters.reset().apply(filters);
     } catch {
-      this.filters.reset();
+      this.#filters.reset();
     }
   }
 
