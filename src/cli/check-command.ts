@@ -1,5 +1,4 @@
 /** `lavafleet check <uri>`: connects to a real node and reports whether it is healthy. */
-import { parseArgs } from 'node:util';
 import { LavafleetError } from '../errors.js';
 import { Node } from '../node/node.js';
 import type { NodeInfo } from '../protocol/info.js';
@@ -7,6 +6,7 @@ import type { LoadResult } from '../protocol/track.js';
 import type { Stats } from '../protocol/stats.js';
 import type { CliCommand, CliIo } from './command.js';
 import { ExitCode, UsageError } from './command.js';
+import { parseFlags } from './flags.js';
 
 const HELP = `Usage: lavafleet check <uri> [options]
 
@@ -54,24 +54,17 @@ export interface CheckReport {
 
 /** Parses the flags; throws UsageError on anything wrong. */
 export function parseCheckArgs(args: string[]): CheckArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        password: { type: 'string' },
-        load: { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags({
+    args,
+    allowPositionals: true,
+    options: {
+      password: { type: 'string' },
+      load: { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help === true) return 'help';
   if (positionals.length !== 1)
     throw new UsageError('expects exactly one <uri>, e.g. lavafleet check localhost:2333');

@@ -1,7 +1,7 @@
 /** `lavafleet demo`: three emulated nodes, a simulated bot, scripted faults, a live view and a verdict. */
-import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from './command.js';
 import { ExitCode, UsageError } from './command.js';
+import { integerFlag, parseFlags } from './flags.js';
 import { BACKWARD_TOLERANCE_MS } from './demo/audit.js';
 import { runDemo } from './demo/demo.js';
 import { DEMO_DEFAULTS } from './demo/settings.js';
@@ -46,23 +46,17 @@ export function parseDemoArgs(
   args: string[],
   terminal: { isTty: boolean; noColor: boolean } = { isTty: false, noColor: true },
 ): DemoSettings | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        duration: { type: 'string' },
-        fast: { type: 'boolean' },
-        guilds: { type: 'string' },
-        plain: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseFlags({
+    args,
+    allowPositionals: false,
+    options: {
+      duration: { type: 'string' },
+      fast: { type: 'boolean' },
+      guilds: { type: 'string' },
+      plain: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help === true) return 'help';
   if (values.fast === true && values.duration !== undefined) {
     throw new UsageError('--fast and --duration both set the length of the run; give one of them');
@@ -102,13 +96,4 @@ async function runDemoCommand(args: string[], io: CliIo): Promise<number> {
   const result = await runDemo(settings, view, interrupt.signal);
   for (const line of renderSummary(result)) io.out(line);
   return hasPassed(result) ? ExitCode.ok : ExitCode.failure;
-}
-
-function integerFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (value.trim() === '' || !Number.isInteger(number) || number < min || number > max) {
-    throw new UsageError(`${flag} expects an integer from ${min} to ${max}, received '${value}'`);
-  }
-  return number;
 }

@@ -1,9 +1,9 @@
 /** `lavafleet emulator`: runs the Lavalink emulator until SIGINT/SIGTERM. */
-import { parseArgs } from 'node:util';
 import { DEFAULT_EMULATOR_OPTIONS, LavalinkEmulator } from '../testing/index.js';
 import type { LavalinkEmulatorOptions } from '../testing/index.js';
 import type { CliCommand, CliIo } from './command.js';
-import { ExitCode, UsageError } from './command.js';
+import { ExitCode } from './command.js';
+import { integerFlag, nonEmpty, parseFlags } from './flags.js';
 
 const d = DEFAULT_EMULATOR_OPTIONS;
 
@@ -31,25 +31,19 @@ export const emulatorCommand: CliCommand = {
 
 /** Turns the flags into emulator options; throws UsageError on anything wrong. */
 export function parseEmulatorArgs(args: string[]): LavalinkEmulatorOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        password: { type: 'string' },
-        'player-update-interval': { type: 'string' },
-        'stats-interval': { type: 'string' },
-        'no-session-support': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseFlags({
+    args,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      password: { type: 'string' },
+      'player-update-interval': { type: 'string' },
+      'stats-interval': { type: 'string' },
+      'no-session-support': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help === true) return 'help';
   const options: LavalinkEmulatorOptions = {
     port: integerFlag('--port', values.port, 0, 65_535) ?? DEFAULT_CLI_PORT,
@@ -92,23 +86,4 @@ async function runEmulator(args: string[], io: CliIo): Promise<number> {
   await emulator.stop();
   io.out('Emulator stopped.');
   return ExitCode.ok;
-}
-
-function integerFlag(
-  flag: string,
-  value: string | undefined,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (value.trim() === '' || !Number.isInteger(number) || number < min || number > max) {
-    throw new UsageError(`${flag} expects an integer from ${min} to ${max}, received '${value}'`);
-  }
-  return number;
-}
-
-function nonEmpty(flag: string, value: string): string {
-  if (value === '') throw new UsageError(`${flag} must not be empty`);
-  return value;
 }
