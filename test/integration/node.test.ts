@@ -90,6 +90,8 @@ describe('Node against the emulator', () => {
       .filter(([n]) => n === 'reconnecting')
       .map(([, p]) => p as { attempt: number; delayMs: number });
     expect(attempts.map((a) => a.attempt).slice(0, 3)).toEqual([1, 2, 3]);
+    // The first retry after losing an established connection is immediate; later ones back off.
+    expect(attempts[0]!.delayMs).toBe(0);
     for (const { attempt, delayMs } of attempts) {
       expect(delayMs).toBeLessThanOrEqual(Math.min(20, 5 * 2 ** (attempt - 1)));
     }
@@ -129,8 +131,11 @@ describe('Node against the emulator', () => {
     await waitFor(() => node.canResume === true);
     const sessionId = node.sessionId!;
     const lost = nextEvent(node, 'sessionLost');
+    // The first retry is immediate; refuse it so the session can expire during the backoff after it.
+    emulator.rejectHandshake(503, 1);
+    const backingOff = nextEvent(node, 'reconnecting', { filter: (e) => e.attempt === 2 });
     emulator.dropConnection(sessionId);
-    await waitFor(() => node.status === 'reconnecting');
+    await backingOff;
     emulator.expireSession(sessionId);
     expect((await lost).previousSessionId).toBe(sessionId);
     expect(node.sessionId).not.toBe(sessionId);
