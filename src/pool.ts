@@ -24,7 +24,7 @@ import type { PoolEvents } from './pool/pool-events.js';
 import { resolvePoolOptions } from './pool/pool-options.js';
 import type { PoolOptions, ResolvedPoolOptions } from './pool/pool-options.js';
 import type { NodeCandidate, SelectionRequest } from './pool/selection.js';
-import { loadResultToTrack, toSearchIdentifier } from './pool/load.js';
+import { loadResultToTrack, requiredSource, toSearchIdentifier } from './pool/load.js';
 import type { LoadResult, Track } from './protocol/track.js';
 import type { Clock } from './util/clock.js';
 import { TypedEmitter } from './util/typed-emitter.js';
@@ -90,6 +90,8 @@ interface NodeState {
   off: Array<() => void>;
   draining: boolean;
   placedSinceStats: number;
+  /** The node's source managers from `/v4/info`, fetched after each ready; null until known. */
+  sources: ReadonlySet<string> | null;
 }
 
 /**
@@ -207,7 +209,12 @@ export class Pool extends TypedEmitter<PoolEvents> {
       );
     }
     this.#nodes.set(node.identifier, node);
-    this.#nodeState.set(node, { off: this.#wireNode(node), draining: false, placedSinceStats: 0 });
+    this.#nodeState.set(node, {
+      off: this.#wireNode(node),
+      draining: false,
+      placedSinceStats: 0,
+      sources: null,
+    });
     if (this.#offVoice && this.#userId !== null) void this.#connectNode(node).catch(() => undefined);
     return node;
   }
@@ -280,15 +287,23 @@ export class Pool extends TypedEmitter<PoolEvents> {
 
   /** Loads tracks from the best node (a query without prefix is searched on `defaultSearchSource`). */
   async load(query: string, { source }: { source?: string } = {}): Promise<LoadResult> {
-    const node = this.bestNode() ?? this.#anyReadyNode();
+    const identifier = toSearchIdentifier(query, source ?? this.options.defaultSearchSource);
+    const cached = this.cache?.get(identifier);
+    if (cached) return cached;
+    // The best node able to serve it: one whose source managers include what the identifier needs
+    // (nodes whose info is not known yet may try); any ready node when none says it can.
+    const needed = requiredSource(identifier);
+    const unable = new Set<Node>();
+    for (const candidate of this.#nodes.values()) {
+      const sources = this.#nodeState.get(candidate)?.sources;
+      if (needed !== null && sources != null && !sources.has(needed)) unable.add(candidate);
+    }
+    const node = this.#select({ region: null }, unable) ?? this.bestNode() ?? this.#anyReadyNode();
     if (!node)
       throw new LavafleetError(
         ErrorCodes.NoNodeAvailable,
         'No node is connected to load tracks; wait for pool.connect()',
       );
-    const identifier = toSearchIdentifier(query, source ?? this.options.defaultSearchSource);
-    const cached = this.cache?.get(identifier);
-    if (cached) return cached;
     const result = await node.rest.loadTracks(identifier);
     this.cache?.set(identifier, result);
     return result;
@@ -436,6 +451,14 @@ export class Pool extends TypedEmitter<PoolEvents> {
           this.#failover.nodeDown(node);
       }),
       node.on('ready', ({ resumed }) => {
+        node.info().then(
+          (info) => {
+            const state = this.#nodeState.get(node);
+            if (state) state.sources = new Set(info.sourceManagers);
+          },
+          (error: unknown) =>
+            this.emit('error', asError(error, `reading /v4/info of node ${node.identifier}`)),
+        );
         if (wasConnected) this.#counters.reconnects += 1;
         this.#failover.nodeReady(node, resumed);
       }),

@@ -54,3 +54,51 @@ export function loadResultToTrack(result: LoadResult, query: string): Track {
   }
   throw new LavafleetError(ErrorCodes.LoadFailed, `Nothing playable was found for '${query}'`);
 }
+
+/** Source managers a prefix needs (Lavalink's names, as in `/v4/info` `sourceManagers`). */
+const PREFIX_SOURCES: Readonly<Record<string, string>> = Object.freeze({
+  ytsearch: 'youtube',
+  ytmsearch: 'youtube',
+  scsearch: 'soundcloud',
+  spsearch: 'spotify',
+  sprec: 'spotify',
+  amsearch: 'applemusic',
+  dzsearch: 'deezer',
+  dzisrc: 'deezer',
+  dzrec: 'deezer',
+  ymsearch: 'yandexmusic',
+  vksearch: 'vkmusic',
+  tdsearch: 'tidal',
+  qbsearch: 'qobuz',
+  jssearch: 'jiosaavn',
+});
+
+/** URL hosts and the source manager that loads them; any other URL needs `http`. */
+const HOST_SOURCES: ReadonlyArray<[RegExp, string]> = [
+  [/(^|\.)(youtube\.com|youtu\.be)$/i, 'youtube'],
+  [/(^|\.)soundcloud\.com$/i, 'soundcloud'],
+  [/(^|\.)bandcamp\.com$/i, 'bandcamp'],
+  [/(^|\.)twitch\.tv$/i, 'twitch'],
+  [/(^|\.)vimeo\.com$/i, 'vimeo'],
+  [/(^|\.)spotify\.com$/i, 'spotify'],
+  [/(^|\.)deezer\.com$/i, 'deezer'],
+  [/(^|\.)music\.apple\.com$/i, 'applemusic'],
+];
+
+/**
+ * The source manager an identifier needs, or null when it cannot be told (an unknown plugin
+ * prefix): then any node may try.
+ */
+export function requiredSource(identifier: string): string | null {
+  if (/^https?:\/\//i.test(identifier)) {
+    let host: string;
+    try {
+      host = new URL(identifier).hostname;
+    } catch {
+      return null;
+    }
+    return HOST_SOURCES.find(([pattern]) => pattern.test(host))?.[1] ?? 'http';
+  }
+  const prefix = /^([a-z]+):/i.exec(identifier)?.[1]?.toLowerCase();
+  return prefix === undefined ? null : (PREFIX_SOURCES[prefix] ?? null);
+}
