@@ -1,5 +1,5 @@
+import { readChildLines } from '../helpers/child-lines.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,26 +38,7 @@ beforeAll(async () => {
 
 function startChild(directory: string): Child {
   const child = spawn(process.execPath, [childScript, directory]);
-  const lines: string[] = [];
-  const waiters = new Set<{ word: string; resolve: () => void }>();
-  let pending = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk;
-    for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n')) {
-      const line = pending.slice(0, end);
-      pending = pending.slice(end + 1);
-      lines.push(line);
-      for (const waiter of waiters) if (line.startsWith(waiter.word)) waiter.resolve();
-    }
-  });
-  const closed = once(child, 'close');
-  const printed = (word: string) =>
-    lines.some((line) => line.startsWith(word))
-      ? Promise.resolve()
-      : Promise.race([
-          closed.then(() => undefined),
-          new Promise<void>((resolve) => waiters.add({ word, resolve })),
-        ]);
+  const { lines, printed, closed } = readChildLines(child);
   const run: Child = { process: child, lines, printed, closed, stderr: '' };
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (run.stderr += chunk));
   void run.closed.then(() => children.delete(run));

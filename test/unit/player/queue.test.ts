@@ -1,31 +1,11 @@
+import { fakeTrack } from '../../helpers/tracks.js';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../src/errors.js';
 import { Queue, type LoopMode } from '../../../src/player/queue.js';
 import { MAY_START_NEXT, type TrackEndReason } from '../../../src/protocol/messages.js';
 import type { Track } from '../../../src/protocol/track.js';
 
-function track(title: string): Track {
-  return {
-    encoded: `blob-${title}`,
-    info: {
-      identifier: title,
-      isSeekable: true,
-      author: 'someone',
-      length: 180_000,
-      isStream: false,
-      position: 0,
-      title,
-      uri: null,
-      artworkUrl: null,
-      isrc: null,
-      sourceName: 'http',
-    },
-    pluginInfo: {},
-    userData: {},
-  };
-}
-
-const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map(track) as [Track, Track, Track, Track, Track];
+const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map(fakeTrack) as [Track, Track, Track, Track, Track];
 
 function titles(tracks: Iterable<Track>): string[] {
   return [...tracks].map((t) => t.info.title);
@@ -97,7 +77,7 @@ describe('Queue editing', () => {
     expect(queue.at(-1)).toBe(e);
     expect(queue.at(9)).toBeUndefined();
     expect(queue.indexOf(b)).toBe(2);
-    expect(queue.indexOf(track('a'))).toBe(-1);
+    expect(queue.indexOf(fakeTrack('a'))).toBe(-1);
   });
 
   it('keeps the Track objects it was given', () => {

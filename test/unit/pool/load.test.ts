@@ -1,30 +1,10 @@
+import { fakeTrack } from '../../helpers/tracks.js';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, LavafleetError } from '../../../src/errors.js';
 import { loadResultToTrack, toSearchIdentifier } from '../../../src/pool/load.js';
 import type { LoadResult, Track } from '../../../src/protocol/track.js';
 
-function track(title: string): Track {
-  return {
-    encoded: `blob-${title}`,
-    info: {
-      identifier: title,
-      isSeekable: true,
-      author: 'someone',
-      length: 180_000,
-      isStream: false,
-      position: 0,
-      title,
-      uri: null,
-      artworkUrl: null,
-      isrc: null,
-      sourceName: 'http',
-    },
-    pluginInfo: {},
-    userData: {},
-  };
-}
-
-const [a, b, c] = ['a', 'b', 'c'].map(track) as [Track, Track, Track];
+const [a, b, c] = ['a', 'b', 'c'].map(fakeTrack) as [Track, Track, Track];
 
 function playlist(tracks: Track[], selectedTrack: number): LoadResult {
   return { loadType: 'playlist', data: { info: { name: 'list', selectedTrack }, pluginInfo: {}, tracks } };
