@@ -1,13 +1,15 @@
 /**
  * lavafleet: a Lavalink v4 client that keeps the music playing.
  * This is the only barrel: every public name is exported here explicitly.
+ *
+ * @module lavafleet
  */
 
 // The pool, its players and nodes
 export { Pool } from './pool.js';
 export type { JoinOptions, NodeHealth, PoolMetrics } from './pool.js';
 export { DEFAULT_POOL_OPTIONS } from './pool/pool-options.js';
-export type { FailoverOptions, PoolOptions } from './pool/pool-options.js';
+export type { FailoverOptions, PoolOptions, ResolvedPoolOptions } from './pool/pool-options.js';
 export type { PoolEvents, PoolOwnEvents, PoolNodeEvents } from './pool/pool-events.js';
 export { penaltyStrategy, regionFromEndpoint, regionMatches, scoreCandidates } from './pool/selection.js';
 export type { NodeCandidate, SelectionRequest, SelectionStrategy } from './pool/selection.js';
@@ -15,14 +17,23 @@ export { Node } from './node/node.js';
 export { DEFAULT_NODE_OPTIONS } from './node/node-options.js';
 export type {
   BreakerOptions,
-  JitterMode,
   NodeOptions,
   ReconnectOptions,
+  ResolvedNodeOptions,
   ResumeOptions,
 } from './node/node-options.js';
 export type { DebugEvent, NodeEvents } from './node/node-events.js';
 export type { NodeStatus } from './node/node-status.js';
 export { NodeRest } from './node/node-rest.js';
+export type {
+  NodeRestOptions,
+  RestCallOptions,
+  RestRequestEvent,
+  RestRequestOptions,
+  RestRetryOptions,
+  RestRouteLabel,
+  UpdatePlayerOptions,
+} from './node/node-rest-options.js';
 export { cpuPenalty, penaltyBreakdown } from './node/penalty.js';
 export type { NodeLoad, PenaltyBreakdown } from './node/penalty.js';
 export { Player } from './player/player.js';
@@ -32,10 +43,12 @@ export { PLAYER_SNAPSHOT_VERSION } from './player/player-snapshot.js';
 export type { PlayerSnapshot } from './player/player-snapshot.js';
 export { VOICE_CLOSE_POLICY } from './player/voice-close-policy.js';
 export { Queue, LOOP_MODES } from './player/queue.js';
-export type { LoopMode, QueueOptions, QueueSnapshot } from './player/queue.js';
+export type { AddOptions, LoopMode, QueueOptions, QueueSnapshot, TrackEndOptions } from './player/queue.js';
 export { FilterBuilder, normalizeFilters, speedOf } from './player/filters.js';
+export type { NormalizeFiltersOptions } from './player/filter-validation.js';
 export { FilterPresets } from './player/filter-presets.js';
 export type { BassBoostLevel } from './player/filter-presets.js';
+export type { VoiceChange, VoiceConnection, VoiceSnapshot } from './player/voice-state.js';
 
 // Discord connectors
 export { connectors } from './connectors/index.js';
@@ -46,6 +59,10 @@ export type {
   VoicePacket,
   VoiceStateUpdatePayload,
 } from './connectors/connector.js';
+export type { CustomConnector, CustomConnectorOptions, LibraryConnector } from './connectors/custom.js';
+export type { DiscordJsClientLike, DiscordJsShardLike } from './connectors/discord-js.js';
+export type { ErisClientLike, ErisShardLike } from './connectors/eris.js';
+export type { OceanicClientLike, OceanicShardLike } from './connectors/oceanic.js';
 
 // Persistence
 export { MemoryStore } from './persistence/memory-store.js';
@@ -55,10 +72,24 @@ export type { StateStore, StoreEntry } from './persistence/state-store.js';
 
 // Track cache, resilience building blocks
 export { LfuCache } from './cache/lfu-cache.js';
+export type { EvictionReason, LfuCacheOptions, LfuSetOptions } from './cache/lfu-cache.js';
 export { TrackCache } from './cache/track-cache.js';
-export type { TrackCacheStats } from './cache/track-cache.js';
+export type {
+  TrackCacheInput,
+  TrackCacheInternals,
+  TrackCacheOptions,
+  TrackCacheStats,
+} from './cache/track-cache.js';
 export { CircuitBreaker } from './resilience/circuit-breaker.js';
+export type {
+  CircuitBreakerEvents,
+  CircuitBreakerInput,
+  CircuitBreakerOptions,
+  CircuitBreakerSnapshot,
+  CircuitState,
+} from './resilience/circuit-breaker.js';
 export { backoffDelay } from './resilience/backoff.js';
+export type { BackoffPolicy, JitterMode } from './resilience/backoff.js';
 
 // Protocol: codec, parser, wire types
 export {
@@ -75,11 +106,13 @@ export type {
   EncodableTrackInfo,
   EncodeTrackOptions,
   LavaSrcFields,
+  TrackBlobVersion,
 } from './protocol/track-codec.js';
 export { parseFrame } from './protocol/parse.js';
 export type { ParsedFrame } from './protocol/parse.js';
 export { MAY_START_NEXT } from './protocol/messages.js';
 export { Routes } from './protocol/routes.js';
+export type { RouteName } from './protocol/routes.js';
 export type * from './protocol/track.js';
 export type * from './protocol/filters.js';
 export type * from './protocol/player.js';

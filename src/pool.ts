@@ -468,7 +468,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       node.on('resumed', ({ players, requestedAt }) => this.#onResumed(node, players, requestedAt)),
       node.on('sessionLost', () => this.#failover.sessionLost(node)),
       node.on('error', (error) => void this.emit('error', error)),
-      node.on('debug', (event) => void this.emit('debug', event)),
+      node.relayDebugTo(this),
       node.on('raw', (event) => void this.emit('raw', event)),
       forward('ready', 'nodeReady'),
       forward('connect', 'nodeConnect'),
@@ -479,6 +479,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
       forward('stats', 'nodeStats'),
       forward('resumed', 'nodeResumed'),
       forward('sessionLost', 'nodeSessionLost'),
+      forward('restRequest', 'nodeRestRequest'),
+      forward('breakerChange', 'nodeBreakerChange'),
     ];
   }
 
@@ -732,6 +734,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
         }
       },
       onError: (error) => void this.emit('error', error),
+      onSave: (info) => void this.emit('stateSaved', info),
     });
   }
 

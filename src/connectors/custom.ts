@@ -225,7 +225,7 @@ export interface LibraryConnector extends Connector {
   destroy(): void;
 }
 
-/** Options of {@link custom}. */
+/** Options of {@link connectors.custom}. */
 export interface CustomConnectorOptions {
   /** The bot's user id, or a function returning it (null while the library is not ready). */
   userId: string | (() => string | null | Promise<string | null>);

@@ -6,6 +6,7 @@ import { oceanic } from './oceanic.js';
 
 /**
  * Connector factories: pass the result as the pool's `connector`.
+ * @namespace
  *
  * @example
  * const pool = new Pool({ connector: connectors.discordJs(client), nodes });

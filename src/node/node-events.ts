@@ -3,6 +3,8 @@ import type { LavafleetError } from '../errors.js';
 import type { EventMessage, PlayerUpdateMessage } from '../protocol/messages.js';
 import type { LavalinkPlayer } from '../protocol/player.js';
 import type { Stats } from '../protocol/stats.js';
+import type { CircuitState } from '../resilience/circuit-breaker.js';
+import type { RestRequestEvent } from './node-rest-options.js';
 import type { NodeStatus } from './node-status.js';
 
 /** Structured debug output; built only when someone listens. */
@@ -44,6 +46,14 @@ export interface NodeEvents {
   event: EventMessage;
   /** An unknown op or event type (plugins), passed on untouched. */
   raw: { node: string; payload: Record<string, unknown> };
+  /**
+   * One HTTP attempt of the REST client ended (retries are separate events). `route` is the route
+   * name (`loadTracks`, `updatePlayer`, ...), never the path, the query or the password. Built only
+   * when someone listens.
+   */
+  restRequest: RestRequestEvent & { node: string };
+  /** The node's circuit breaker changed state; `open` keeps new players off the node. */
+  breakerChange: { node: string; from: CircuitState; to: CircuitState };
   /** Something went wrong that lavafleet handled; the node carries on unless a status change says so. */
   error: LavafleetError;
   debug: DebugEvent;

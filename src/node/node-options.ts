@@ -10,6 +10,10 @@ import {
   requireString,
 } from '../util/validate.js';
 
+/**
+ * How reconnect delays are randomised; the same modes as the backoff's `JitterMode`.
+ * @inline
+ */
 export type JitterMode = 'full' | 'equal' | 'none';
 
 /** Reconnect policy: exponential backoff with jitter. */

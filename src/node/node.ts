@@ -12,7 +12,7 @@ import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { TimerHandle } from '../util/clock.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { CLOSE_CODE_NAMES, handshakePolicy } from './close-codes.js';
-import type { NodeEvents } from './node-events.js';
+import type { DebugEvent, NodeEvents } from './node-events.js';
 import { resolveNodeOptions } from './node-options.js';
 import type { NodeOptions, ResolvedNodeOptions } from './node-options.js';
 import { NodeRest } from './node-rest.js';
@@ -23,6 +23,12 @@ import type { NodeStatus } from './node-status.js';
 
 /** Weight of a new ping sample in the smoothed latency. */
 const LATENCY_SMOOTHING = 0.3;
+
+/** Where a node forwards its debug events: a Pool. */
+interface DebugRelay {
+  hasListeners(event: 'debug'): boolean;
+  emit(event: 'debug', payload: DebugEvent): boolean;
+}
 
 interface Waiter {
   resolve(): void;
@@ -56,7 +62,16 @@ export class Node extends TypedEmitter<NodeEvents> {
   #statsReceivedAt: number | null = null;
   #latencyMs: number | null = null;
   #canResume: boolean | null = null;
+  /**
+   * Between a resumed `ready` and the re-sync's answer: the `playerUpdate`s Lavalink sends right after
+   * a resume are superseded by the `resumed` event's players, and one of an idle player (position 0)
+   * would make a track that ended unseen look as if it had just started.
+   */
+  #resyncing = false;
+  /** Counts re-syncs, so a stale one never ends a newer one's window. */
+  #resyncs = 0;
   #closing = false;
+  #debugRelay: DebugRelay | null = null;
 
   constructor(options: NodeOptions) {
     super();
@@ -78,8 +93,12 @@ export class Node extends TypedEmitter<NodeEvents> {
         // aborts and close() say nothing about the server.
         if (info.status !== null ? info.status >= 500 : !isOwnCancellation(info.error))
           this.breaker.recordFailure();
+        if (this.hasListeners('restRequest')) this.emit('restRequest', { ...info, node: this.identifier });
       },
     });
+    this.breaker.on('stateChange', ({ from, to }) =>
+      this.emit('breakerChange', { node: this.identifier, from, to }),
+    );
   }
 
   /** Unique name in a pool. */
@@ -187,15 +206,26 @@ export class Node extends TypedEmitter<NodeEvents> {
     return this.rest.version();
   }
 
-  /** Emits a debug event; the payload is built only when someone listens. */
+  /** Emits a debug event; the payload is built only when someone listens, here or on the relay. */
   debug(message: string, data?: () => Record<string, unknown>): void {
-    if (!this.hasListeners('debug')) return;
-    this.emit(
-      'debug',
-      data
-        ? { scope: `node:${this.identifier}`, message, data: data() }
-        : { scope: `node:${this.identifier}`, message },
-    );
+    const relay = this.#debugRelay?.hasListeners('debug') ? this.#debugRelay : null;
+    if (relay === null && !this.hasListeners('debug')) return;
+    const scope = `node:${this.identifier}`;
+    const event: DebugEvent = data ? { scope, message, data: data() } : { scope, message };
+    this.emit('debug', event);
+    relay?.emit('debug', event);
+  }
+
+  /**
+   * Forwards debug events to `target` (a Pool). Unlike a listener, the relay asks the target whether
+   * anyone listens there, so a pool nobody debugs builds no payloads. Returns a function that stops it.
+   * @internal
+   */
+  relayDebugTo(target: DebugRelay): () => void {
+    this.#debugRelay = target;
+    return () => {
+      if (this.#debugRelay === target) this.#debugRelay = null;
+    };
   }
 
   #open(): void {

@@ -21,7 +21,10 @@ export const BASS_BOOST_GAINS: Readonly<Record<BassBoostLevel, number>> = Object
  */
 const BASS_TAPER = [1, 0.85, 0.6, 0.35, 0.15] as const;
 
-/** Musically tuned filter sets. */
+/**
+ * Musically tuned filter sets.
+ * @namespace
+ */
 export const FilterPresets = Object.freeze({
   /**
    * Lifts (or, with a negative number, cuts) the bass: `level` is a named strength or the gain of the

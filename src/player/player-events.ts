@@ -7,7 +7,7 @@ import type { Player } from './player.js';
 
 /** Why a player was destroyed. */
 export type DestroyReason =
-  /** `player.destroy()` or `pool.leave()`. */
+  /** `player.destroy()`. */
   | 'destroyed'
   /** Idle for `inactivePlayerTimeoutMs`. */
   | 'inactive'

@@ -102,6 +102,7 @@ export class Player {
   /** The track of a play request in flight: its TrackStartEvent can arrive before the response. */
   #starting: Track | null = null;
 
+  /** @internal Players are created by the pool: {@link Pool.join}. */
   constructor(init: PlayerInit) {
     this.guildId = init.guildId;
     this.#node = init.node;
@@ -115,7 +116,7 @@ export class Player {
   }
 
   /**
-   * The player's filters. Change them, then call {@link setFilters} to send them. Built on first use:
+   * The player's filters. Change them, then call {@link Player.setFilters} to send them. Built on first use:
    * most players never touch filters, and a builder per player would be most of a player's memory.
    */
   get filters(): FilterBuilder {
@@ -242,7 +243,7 @@ export class Player {
     this.#host.markDirty(this);
   }
 
-  /** Sends filters: the given ones, or {@link filters} as changed. Replaces all filters on the server. */
+  /** Sends filters: the given ones, or {@link Player.filters} as changed. Replaces all filters on the server. */
   async setFilters(filters?: Filters | FilterBuilder): Promise<void> {
     this.#assertAlive();
     const wire =

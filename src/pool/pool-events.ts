@@ -4,7 +4,10 @@ import type { DebugEvent, NodeEvents } from '../node/node-events.js';
 import type { Node } from '../node/node.js';
 import type { PlayerEvents } from '../player/player-events.js';
 
-/** Node events re-emitted by the pool, prefixed: `ready` → `nodeReady`. */
+/**
+ * Node events re-emitted by the pool, prefixed: `ready` → `nodeReady`.
+ * @inline
+ */
 type NodeForwarded = Omit<NodeEvents, 'playerUpdate' | 'event' | 'error' | 'debug' | 'raw'>;
 export type PoolNodeEvents = {
   [K in keyof NodeForwarded as `node${Capitalize<K & string>}`]: NodeForwarded[K];
@@ -17,6 +20,8 @@ export interface PoolOwnEvents {
   failoverEnd: { node: Node; moved: number; parked: number; durationMs: number };
   /** Players came back on a node: parked players re-created, or restored after a bot restart. */
   playersRestored: { node: Node; count: number };
+  /** A save of player state reached the store: `players` written, `deleted` entries removed. */
+  stateSaved: { players: number; deleted: number; durationMs: number };
   /** Unknown ops and event types from any node (plugins). */
   raw: NodeEvents['raw'];
   /** A handled problem (bad frame, failed REST call, listener error). */

@@ -1,6 +1,8 @@
 /**
  * `lavafleet/testing`: a Lavalink 4.2.2 emulator with fault injection, for your bot's tests.
  * This barrel is the subpath's whole public surface.
+ *
+ * @module lavafleet/testing
  */
 export { LavalinkEmulator } from './emulator.js';
 export type { EmulatedSessionInfo, RestartOptions } from './emulator.js';

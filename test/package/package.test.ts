@@ -4,7 +4,7 @@
  * fresh Node process each way.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -28,12 +28,13 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const checks = `
-  const main = M.main, testing = M.testing, redis = M.redis;
+  const main = M.main, testing = M.testing, redis = M.redis, prometheus = M.prometheus;
   const track = main.encodeTrack({ title: 't', author: 'a', length: 1000, identifier: 'id', isStream: false, sourceName: 'youtube' });
   const out = {
     pool: typeof main.Pool, node: typeof main.Node, decoded: main.decodeTrack(track).info.title,
     errors: new main.LavafleetError('X', 'm') instanceof Error, connectors: Object.keys(main.connectors).sort().join(','),
     emulator: typeof testing.LavalinkEmulator, testConnector: typeof testing.TestConnector, redis: typeof redis.RedisStore,
+    prometheus: typeof prometheus.registerPoolMetrics, prometheusPrefix: prometheus.DEFAULT_PROMETHEUS_OPTIONS.prefix,
   };
   console.log(JSON.stringify(out));
 `;
@@ -47,6 +48,8 @@ const expected = {
   emulator: 'function',
   testConnector: 'function',
   redis: 'function',
+  prometheus: 'function',
+  prometheusPrefix: 'lavafleet_',
 };
 
 function run(file: string, source: string): unknown {
@@ -57,16 +60,24 @@ function run(file: string, source: string): unknown {
 describe('the packed package', () => {
   it('loads every subpath with import (ESM)', () => {
     const source = `
-      const M = { main: await import('lavafleet'), testing: await import('lavafleet/testing'), redis: await import('lavafleet/redis') };
+      const M = { main: await import('lavafleet'), testing: await import('lavafleet/testing'), redis: await import('lavafleet/redis'), prometheus: await import('lavafleet/prometheus') };
       ${checks}`;
     expect(run('esm.mjs', source)).toEqual(expected);
   });
 
   it('loads every subpath with require (CommonJS)', () => {
     const source = `
-      const M = { main: require('lavafleet'), testing: require('lavafleet/testing'), redis: require('lavafleet/redis') };
+      const M = { main: require('lavafleet'), testing: require('lavafleet/testing'), redis: require('lavafleet/redis'), prometheus: require('lavafleet/prometheus') };
       ${checks}`;
     expect(run('cjs.cjs', source)).toEqual(expected);
+  });
+
+  it('keeps prom-client out of the core, and external (not bundled) in lavafleet/prometheus', () => {
+    const dist = join(dir, 'node_modules', 'lavafleet', 'dist');
+    for (const file of ['index.js', 'index.cjs', 'testing/index.js', 'redis.js'])
+      expect(readFileSync(join(dist, file), 'utf8')).not.toMatch(/prom-client/);
+    expect(readFileSync(join(dist, 'prometheus.js'), 'utf8')).toMatch(/from ['"]prom-client['"]/);
+    expect(readFileSync(join(dist, 'prometheus.cjs'), 'utf8')).toMatch(/require\(['"]prom-client['"]\)/);
   });
 
   it('runs the CLI bin', () => {
