@@ -25,6 +25,7 @@ import { resolvePoolOptions } from './pool/pool-options.js';
 import type { PoolOptions, ResolvedPoolOptions } from './pool/pool-options.js';
 import type { NodeCandidate, SelectionRequest } from './pool/selection.js';
 import { loadResultToTrack, requiredSource, toSearchIdentifier } from './pool/load.js';
+import { VoiceRejoiner } from './pool/voice-rejoin.js';
 import type { LoadResult, Track } from './protocol/track.js';
 import type { Clock } from './util/clock.js';
 import { TypedEmitter } from './util/typed-emitter.js';
@@ -111,6 +112,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
   readonly #players = new Map<string, Player>();
   readonly #pendingJoins = new Map<string, PendingJoin>();
   readonly #failover: FailoverManager;
+  readonly #voiceRejoin: VoiceRejoiner;
   readonly #playerHost: PlayerHost;
   readonly #counters = { disconnects: 0, reconnects: 0, failedReconnects: 0 };
   /** The LFU cache of load results, or null when disabled. */
@@ -129,6 +131,12 @@ export class Pool extends TypedEmitter<PoolEvents> {
       : null;
     this.#playerHost = this.#createPlayerHost();
     this.#failover = new FailoverManager(this.#createFailoverHost());
+    this.#voiceRejoin = new VoiceRejoiner({
+      clock: this.options.clock,
+      timeoutMs: this.options.voiceTimeoutMs,
+      sendVoiceUpdate: (player, channelId) => this.#playerHost.sendVoiceUpdate(player, channelId),
+      emitError: (error) => void this.emit('error', error),
+    });
     for (const nodeOptions of this.options.nodes) this.addNode(nodeOptions);
   }
 
@@ -397,6 +405,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
     this.#closed = true;
     this.#offVoice?.();
     this.#failover.destroy();
+    this.#voiceRejoin.destroy();
     for (const player of this.#players.values()) player.stopTimers();
     if (this.#state) {
       // Save every player, so positions are exact for the next start.
@@ -517,7 +526,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
     );
     this.#failover.resumed(node, attached);
     const recreations = missing.map((player) =>
-      player.recreateOn(node).then(
+      this.#failover.recreate(player, node).then(
         () => player,
         (error: unknown) =>
           void this.emit('error', asError(error, `re-creating the player of guild ${player.guildId}`)),
@@ -527,7 +536,6 @@ export class Pool extends TypedEmitter<PoolEvents> {
       this.#failover.resumed(
         node,
         recreated.filter((player) => player !== undefined),
-        true,
       ),
     );
   }
@@ -547,12 +555,12 @@ export class Pool extends TypedEmitter<PoolEvents> {
     }
     const player = this.#players.get(guildId);
     if (!player) return;
-    const change =
-      packet.t === 'VOICE_STATE_UPDATE'
-        ? player.voice.applyState(packet.d)
-        : player.voice.applyServer(packet.d);
+    const isState = packet.t === 'VOICE_STATE_UPDATE';
+    const change = isState ? player.voice.applyState(packet.d) : player.voice.applyServer(packet.d);
+    // A restored player re-joining voice, or a parked one: its re-creation will carry the new voice.
+    if (this.#voiceRejoin.consume(guildId, isState ? 'state' : 'server', change)) return;
     if (change === 'disconnected') void player.destroy('voiceDisconnected', { disconnect: false });
-    else if (change === 'ready') {
+    else if (change === 'ready' && !this.#failover.parked.has(player)) {
       player
         .sendVoice()
         .catch((error: unknown) =>
@@ -769,7 +777,11 @@ export class Pool extends TypedEmitter<PoolEvents> {
     player.restoreState(snapshot);
     this.#players.set(player.guildId, player);
     this.#failover.restoring(player);
-    if (!savedNode || !resumable) this.#failover.park(player);
+    if (!savedNode || !resumable) {
+      this.#failover.park(player);
+      // Its session is gone: ask Discord for a fresh voice session now, while the nodes connect.
+      void this.#voiceRejoin.rejoin(player);
+    }
     return player;
   }
 
@@ -784,13 +796,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
         return node;
       },
       emit: (event, payload) => void this.emit(event, payload as never),
-      rejoinVoice: (player) => {
-        this.#playerHost
-          .sendVoiceUpdate(player, player.voice.channelId)
-          .catch((error: unknown) =>
-            this.emit('error', asError(error, `re-joining voice in guild ${player.guildId}`)),
-          );
-      },
+      rejoinVoice: (player) => this.#voiceRejoin.rejoin(player),
       debug: (message, data) => {
         if (this.hasListeners('debug'))
           this.emit(

@@ -36,8 +36,11 @@ export interface FailoverHost {
     payload: (PlayerEvents & PoolOwnEvents)[K],
   ): void;
   debug(message: string, data?: () => Record<string, unknown>): void;
-  /** Asks Discord for a fresh voice session for a re-created player (after a bot restart). */
-  rejoinVoice(player: Player): void;
+  /**
+   * Asks Discord for a fresh voice session for a player restored after a bot restart (its old one
+   * died with the bot); resolves, never rejects, when it arrived or timed out.
+   */
+  rejoinVoice(player: Player): Promise<void>;
 }
 
 /** Counters for metrics. */
@@ -60,7 +63,7 @@ export class FailoverManager {
   readonly #moving = new Set<Player>();
   /**
    * Players restored from a store after a bot restart and not yet back on a node: they count in
-   * `playersRestored` once back, and ask Discord for a fresh voice session if they are re-created.
+   * `playersRestored` once back, and get a fresh voice session from Discord before they are re-created.
    */
   readonly #restoring = new Set<Player>();
   readonly counters: FailoverCounters = { failovers: 0, playersMoved: 0, playersRestored: 0, movesFailed: 0 };
@@ -178,22 +181,29 @@ export class FailoverManager {
     this.#parked.add(player);
   }
 
-  /** A player restored from a store: reported once back on a node; re-joins voice if re-created (its old voice session died with the bot). */
+  /** A player restored from a store: reported once back on a node; re-joins voice before it is re-created (its old voice session died with the bot). */
   restoring(player: Player): void {
     this.#restoring.add(player);
   }
 
+  /** Whether `player` was restored from a store and is not back on a node yet. */
+  isRestoring(player: Player): boolean {
+    return this.#restoring.has(player);
+  }
+
   /**
-   * Players back on `node` after its session resumed: as the server had them, or `recreated` there
-   * (the server had lost them; restored ones then re-join voice). Restored ones count in `playersRestored`.
+   * Re-creates `player` on `node` in one request; a restored player first gets a fresh voice
+   * session from Discord, so the request carries it.
    */
-  resumed(node: Node, players: readonly Player[], recreated = false): void {
+  async recreate(player: Player, node: Node): Promise<void> {
+    if (this.#restoring.has(player)) await this.#host.rejoinVoice(player);
+    await player.recreateOn(node);
+  }
+
+  /** Players back on `node` after its session resumed (or re-created there): restored ones count in `playersRestored`. */
+  resumed(node: Node, players: readonly Player[]): void {
     let count = 0;
-    for (const player of players) {
-      if (!this.#restoring.delete(player)) continue;
-      count += 1;
-      if (recreated) this.#host.rejoinVoice(player);
-    }
+    for (const player of players) if (this.#restoring.delete(player)) count += 1;
     this.#reportRestored(new Map([[node, count]]));
   }
 
@@ -251,6 +261,8 @@ export class FailoverManager {
     const from = player.node;
     const tried = new Set(exclude);
     try {
+      if (this.#restoring.has(player)) await this.#host.rejoinVoice(player);
+      if (player.isDestroyed) return null;
       for (
         let next = target ?? this.#host.selectFor(player, tried);
         next;
@@ -259,7 +271,7 @@ export class FailoverManager {
         try {
           await player.recreateOn(next);
           this.#parked.delete(player);
-          if (this.#restoring.delete(player)) this.#host.rejoinVoice(player);
+          this.#restoring.delete(player);
           this.counters.playersMoved += 1;
           if (from !== next || reason === 'sessionLost')
             this.#host.emit('playerMoved', { player, from, to: next, reason });

@@ -277,7 +277,7 @@ export class Node extends TypedEmitter<NodeEvents> {
       const message = frame.message;
       switch (message.op) {
         case 'playerUpdate':
-          this.emit('playerUpdate', message);
+          if (!this.#resyncing) this.emit('playerUpdate', message);
           return;
         case 'event':
           this.emit('event', message);
@@ -334,6 +334,8 @@ export class Node extends TypedEmitter<NodeEvents> {
   }
 
   async #resync(sessionId: string): Promise<void> {
+    const resync = ++this.#resyncs;
+    this.#resyncing = true;
     try {
       const requestedAt = this.options.clock.now();
       const players = await this.rest.getPlayers();
@@ -342,11 +344,14 @@ export class Node extends TypedEmitter<NodeEvents> {
       }
     } catch (error) {
       this.emit('error', asLavafleetError(error, 're-syncing players after resume failed'));
+    } finally {
+      if (this.#resyncs === resync) this.#resyncing = false;
     }
   }
 
   #onEnd(end: SocketEnd): void {
     this.#socket = null;
+    this.#resyncing = false;
     this.options.clock.clearTimeout(this.#readyTimer);
     if (this.#closing) return;
     if (end.kind === 'rejected' && handshakePolicy(end.status) === 'fatal') {

@@ -200,6 +200,14 @@ export class LavalinkEmulator {
     return true;
   }
 
+  /**
+   * Loses what a paused session queued for its client (events sent into a socket that was closing
+   * are lost on a real server too); returns how many messages were dropped.
+   */
+  dropQueuedMessages(sessionId: string): number {
+    return this.node.sessions.get(sessionId)?.dropQueued() ?? 0;
+  }
+
   /** Changes the reported stats (merged into the current ones). */
   setStats(stats: EmulatorStatsOptions): void {
     const current = this.node.stats;

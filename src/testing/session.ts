@@ -117,6 +117,13 @@ export class EmulatedSession {
     this.expiryTimer.check();
   }
 
+  /** Drops the messages queued while paused; returns how many there were. */
+  dropQueued(): number {
+    const count = this.queued.length;
+    this.queued = [];
+    return count;
+  }
+
   /** Sends an event or stats frame; queued while paused (§8). */
   sendMessage(message: EventMessage | StatsMessage): void {
     if (this.channel !== null) this.channel.send(stringify(message));

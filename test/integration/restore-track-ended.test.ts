@@ -63,3 +63,39 @@ it('advances exactly once to the next track when the track ended while the bot w
   ]);
   await second.pool.close();
 });
+
+it('advances the queue when the track ended while the bot was down and its TrackEndEvent was lost', async () => {
+  // Lavalink sends one playerUpdate per player right after a resume; an idle player's says position 0.
+  // That must not make the restored player think its track just started and replay it from the start.
+  emulators = await startEmulators(1);
+  const store = new MemoryStore();
+  const first = persistentPool(emulators, store);
+  await first.pool.connect();
+  await waitFor(() => first.pool.getNode('node1')!.canResume === true);
+  const load = (q: string) => first.pool.load(q) as Promise<{ loadType: string; data: unknown }>;
+  const long = await load('emulator:track?length=1500&title=long&id=long');
+  const next = await load('emulator:track?length=60000&title=next&id=next');
+  const player = await first.pool.join({
+    guildId: persistGuild(1),
+    channelId: persistChannel(1),
+    play: long.data as Track,
+    playOptions: { position: 1300 },
+  });
+  player.queue.add(next.data as Track);
+  const sessionId = first.pool.getNode('node1')!.sessionId!;
+  await first.pool.close();
+  await waitFor(() => emulators[0]!.player(sessionId, persistGuild(1))?.track === null, {
+    what: 'track ended on the server',
+  });
+  // The TrackEndEvent went into the closing socket: the resumed session replays nothing.
+  expect(emulators[0]!.dropQueuedMessages(sessionId)).toBeGreaterThan(0);
+  const second = persistentPool(emulators, store);
+  await second.pool.connect();
+  await waitFor(() => emulators[0]!.player(sessionId, persistGuild(1))?.track !== null, {
+    what: 'a track playing again',
+  });
+  const server = emulators[0]!.player(sessionId, persistGuild(1))!;
+  expect(server.track!.info.identifier).toBe('next');
+  expect(second.pool.getPlayer(persistGuild(1))!.track!.info.identifier).toBe('next');
+  await second.pool.close();
+});
