@@ -477,7 +477,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       node.on('resumed', ({ players, requestedAt }) => this.#onResumed(node, players, requestedAt)),
       node.on('sessionLost', () => this.#failover.sessionLost(node)),
       node.on('error', (error) => void this.emit('error', error)),
-      node.relayDebugTo(this),
+      node.relayTo(this),
       node.on('raw', (event) => void this.emit('raw', event)),
       forward('ready', 'nodeReady'),
       forward('connect', 'nodeConnect'),
@@ -488,7 +488,6 @@ export class Pool extends TypedEmitter<PoolEvents> {
       forward('stats', 'nodeStats'),
       forward('resumed', 'nodeResumed'),
       forward('sessionLost', 'nodeSessionLost'),
-      forward('restRequest', 'nodeRestRequest'),
       forward('breakerChange', 'nodeBreakerChange'),
     ];
   }

@@ -1,5 +1,6 @@
 /** Options of one Lavalink node: types, defaults, and the single resolver that validates them. */
 import { invalidOption } from '../errors.js';
+import type { JitterMode } from '../resilience/backoff.js';
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import {
@@ -10,11 +11,7 @@ import {
   requireString,
 } from '../util/validate.js';
 
-/**
- * How reconnect delays are randomised; the same modes as the backoff's `JitterMode`.
- * @inline
- */
-export type JitterMode = 'full' | 'equal' | 'none';
+export type { JitterMode } from '../resilience/backoff.js';
 
 /** Reconnect policy: exponential backoff with jitter. */
 export interface ReconnectOptions {

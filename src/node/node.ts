@@ -24,10 +24,11 @@ import type { NodeStatus } from './node-status.js';
 /** Weight of a new ping sample in the smoothed latency. */
 const LATENCY_SMOOTHING = 0.3;
 
-/** Where a node forwards its debug events: a Pool. */
-interface DebugRelay {
-  hasListeners(event: 'debug'): boolean;
+/** Where a node forwards its debug and REST request events: a Pool (as `debug`, `nodeRestRequest`). */
+interface EventRelay {
+  hasListeners(event: 'debug' | 'nodeRestRequest'): boolean;
   emit(event: 'debug', payload: DebugEvent): boolean;
+  emit(event: 'nodeRestRequest', payload: NodeEvents['restRequest']): boolean;
 }
 
 interface Waiter {
@@ -71,7 +72,7 @@ export class Node extends TypedEmitter<NodeEvents> {
   /** Counts re-syncs, so a stale one never ends a newer one's window. */
   #resyncs = 0;
   #closing = false;
-  #debugRelay: DebugRelay | null = null;
+  #relay: EventRelay | null = null;
 
   constructor(options: NodeOptions) {
     super();
@@ -93,7 +94,11 @@ export class Node extends TypedEmitter<NodeEvents> {
         // aborts and close() say nothing about the server.
         if (info.status !== null ? info.status >= 500 : !isOwnCancellation(info.error))
           this.breaker.recordFailure();
-        if (this.hasListeners('restRequest')) this.emit('restRequest', { ...info, node: this.identifier });
+        const relay = this.#relay?.hasListeners('nodeRestRequest') ? this.#relay : null;
+        if (relay === null && !this.hasListeners('restRequest')) return;
+        const event = { ...info, node: this.identifier };
+        this.emit('restRequest', event);
+        relay?.emit('nodeRestRequest', event);
       },
     });
     this.breaker.on('stateChange', ({ from, to }) =>
@@ -208,7 +213,7 @@ export class Node extends TypedEmitter<NodeEvents> {
 
   /** Emits a debug event; the payload is built only when someone listens, here or on the relay. */
   debug(message: string, data?: () => Record<string, unknown>): void {
-    const relay = this.#debugRelay?.hasListeners('debug') ? this.#debugRelay : null;
+    const relay = this.#relay?.hasListeners('debug') ? this.#relay : null;
     if (relay === null && !this.hasListeners('debug')) return;
     const scope = `node:${this.identifier}`;
     const event: DebugEvent = data ? { scope, message, data: data() } : { scope, message };
@@ -217,14 +222,15 @@ export class Node extends TypedEmitter<NodeEvents> {
   }
 
   /**
-   * Forwards debug events to `target` (a Pool). Unlike a listener, the relay asks the target whether
-   * anyone listens there, so a pool nobody debugs builds no payloads. Returns a function that stops it.
+   * Forwards debug and REST request events to `target` (a Pool, as `debug` and `nodeRestRequest`).
+   * Unlike a listener, the relay asks the target whether anyone listens there, so a pool nobody
+   * watches builds no payloads. Returns a function that stops it.
    * @internal
    */
-  relayDebugTo(target: DebugRelay): () => void {
-    this.#debugRelay = target;
+  relayTo(target: EventRelay): () => void {
+    this.#relay = target;
     return () => {
-      if (this.#debugRelay === target) this.#debugRelay = null;
+      if (this.#relay === target) this.#relay = null;
     };
   }
 

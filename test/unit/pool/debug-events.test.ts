@@ -73,3 +73,13 @@ describe('debug events are cheap when nobody listens', () => {
     expect(events).toEqual([]);
   });
 });
+
+describe('REST request events are cheap when nobody listens', () => {
+  it('the pool does not listen on its nodes: a node builds REST events only for a pool listener', () => {
+    const pool = idlePool();
+    const node = pool.getNode('main')!;
+    // Before the relay, the pool forwarded restRequest with a listener, so every attempt built an event.
+    expect(node.hasListeners('restRequest')).toBe(false);
+    expect(pool.hasListeners('nodeRestRequest')).toBe(false);
+  });
+});
