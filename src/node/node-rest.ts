@@ -169,20 +169,12 @@ export class NodeRest {
     const sessionId = this.#sessionIdOf();
     if (sessionId === null) return notReady('updateSession');
     const json = JSON.stringify(body);
-    return this.#send(
-      'session',
-      'PATCH',
-      Routes.session(sessionId),
-      json,
-      read.readObject<SessionInfo>,
-      options,
-      true,
-    );
+    return this.#send('session', 'PATCH', Routes.session(sessionId), json, read.readSession, options, true);
   }
 
   /** Server information: version, sources, filters, plugins. */
   info(options?: RestCallOptions): Promise<NodeInfo> {
-    return this.#send('info', 'GET', Routes.info(), null, read.readObject<NodeInfo>, options, true);
+    return this.#send('info', 'GET', Routes.info(), null, read.readInfo, options, true);
   }
 
   /** The server version as plain text, e.g. `4.2.2`. */
@@ -192,7 +184,7 @@ export class NodeRest {
 
   /** Node statistics (without frame stats, which only the WebSocket carries). */
   stats(options?: RestCallOptions): Promise<Stats> {
-    return this.#send('stats', 'GET', Routes.stats(), null, read.readObject<Stats>, options, true);
+    return this.#send('stats', 'GET', Routes.stats(), null, read.readStats, options, true);
   }
 
   /** Route planner status, or `null` when the node has no route planner (204). */

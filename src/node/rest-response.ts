@@ -1,11 +1,25 @@
 /**
- * Turning Lavalink REST responses into typed results or errors: status → error mapping, JSON parsing
- * with shape checks, and the `Long.MAX_VALUE` stream-length clamp. Pure functions, no I/O.
+ * Turning Lavalink REST responses into typed results or errors: status → error mapping, JSON parsing,
+ * and shape checks (protocol/shapes.ts) so a resolved value always has its declared field types. Pure
+ * functions, no I/O.
  */
 import { STATUS_CODES } from 'node:http';
 import { AuthenticationError, ErrorCodes, LavafleetError, LavalinkRestError } from '../errors.js';
-import type { RoutePlannerStatus } from '../protocol/info.js';
-import type { LavalinkPlayer } from '../protocol/player.js';
+import type { NodeInfo, RoutePlannerStatus } from '../protocol/info.js';
+import type { LavalinkPlayer, SessionInfo } from '../protocol/player.js';
+import {
+  asPlayer,
+  asTrack,
+  asTracks,
+  isException,
+  isNodeInfo,
+  isNumber,
+  isRecord,
+  isRoutePlannerStatus,
+  isSessionInfo,
+  isStats,
+} from '../protocol/shapes.js';
+import type { Stats } from '../protocol/stats.js';
 import type { LoadResult, Track } from '../protocol/track.js';
 import { shortPath, type HttpResponse } from './http-transport.js';
 
@@ -19,10 +33,6 @@ const EXCERPT_LENGTH = 200;
 
 function excerpt(body: string): string {
   return JSON.stringify(body.length > EXCERPT_LENGTH ? `${body.slice(0, EXCERPT_LENGTH)}…` : body);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringField(value: Record<string, unknown>, key: string): string | null {
@@ -100,80 +110,72 @@ export function parseArray(response: HttpResponse, context: ResponseContext): un
   return value;
 }
 
-/**
- * Lavalink reports stream lengths as Java's `Long.MAX_VALUE`, which `JSON.parse` turns into
- * 9223372036854776000; clamp it to the largest exact integer, as local decoding does.
- */
-function clampTrack(track: unknown): void {
-  const info = (track as { info?: { length?: unknown } } | null)?.info;
-  if (typeof info?.length === 'number' && info.length > Number.MAX_SAFE_INTEGER) {
-    info.length = Number.MAX_SAFE_INTEGER;
-  }
-}
-
-function clampTracks(tracks: unknown): void {
-  if (!Array.isArray(tracks)) return;
-  for (const track of tracks) clampTrack(track);
-}
-
-/** Reads a track (decodetrack). */
+/** Reads a track (decodetrack); see {@link asTrack} for what is normalised. */
 export function readTrack(response: HttpResponse, context: ResponseContext): Track {
-  const value = parseObject(response, context);
-  if (typeof value.encoded !== 'string' || typeof value.info !== 'object' || value.info === null) {
-    throw invalidResponse(response, context, 'JSON that is not a track');
-  }
-  clampTrack(value);
-  return value as unknown as Track;
+  return asTrack(parseObject(response, context)) ?? notA(response, context, 'a track');
 }
 
 /** Reads an array of tracks (decodetracks). */
 export function readTracks(response: HttpResponse, context: ResponseContext): Track[] {
-  const value = parseArray(response, context);
-  clampTracks(value);
-  return value as Track[];
+  return asTracks(parseArray(response, context)) ?? notA(response, context, 'an array of tracks');
 }
+
+/** Checks (and normalises) the data of the known load types; unknown ones pass as they are. */
+const LOAD_DATA: Readonly<Record<string, (result: Record<string, unknown>) => boolean>> = {
+  track: (result) => asTrack(result.data) !== null,
+  search: (result) => asTracks(result.data) !== null,
+  playlist: ({ data }) => {
+    if (!isRecord(data) || !isRecord(data.info) || asTracks(data.tracks) === null) return false;
+    if (!isRecord(data.pluginInfo)) data.pluginInfo = {};
+    return typeof data.info.name === 'string' && isNumber(data.info.selectedTrack);
+  },
+  empty: (result) => {
+    // The server sends `null`; older docs (and some servers) say `{}`.
+    result.data = null;
+    return true;
+  },
+  error: (result) => isException(result.data),
+};
 
 /** Reads a load result: `empty` data normalised to `null`, unknown load types passed through as they are. */
 export function readLoadResult(response: HttpResponse, context: ResponseContext): LoadResult {
   const value = parseObject(response, context);
   if (typeof value.loadType !== 'string') throw invalidResponse(response, context, 'JSON without a loadType');
-  switch (value.loadType) {
-    case 'track':
-      clampTrack(value.data);
-      break;
-    case 'search':
-      clampTracks(value.data);
-      break;
-    case 'playlist':
-      clampTracks((value.data as { tracks?: unknown } | null)?.tracks);
-      break;
-    case 'empty':
-      // The server sends `null`; older docs (and some servers) say `{}`.
-      value.data = null;
-      break;
+  const check = Object.hasOwn(LOAD_DATA, value.loadType) ? LOAD_DATA[value.loadType] : undefined;
+  if (check !== undefined && !check(value)) {
+    throw invalidResponse(response, context, `a \`${value.loadType}\` load result whose data is malformed`);
   }
   return value as unknown as LoadResult;
 }
 
-/** Reads a player; its current track gets the same length clamp as loaded tracks. */
+/** Reads a player; its current track is normalised like loaded tracks. */
 export function readPlayer(response: HttpResponse, context: ResponseContext): LavalinkPlayer {
-  const value = parseObject(response, context);
-  if (typeof value.guildId !== 'string')
-    throw invalidResponse(response, context, 'JSON that is not a player');
-  clampTrack(value.track);
-  return value as unknown as LavalinkPlayer;
+  return asPlayer(parseObject(response, context)) ?? notA(response, context, 'a player');
 }
 
 /** Reads an array of players. */
 export function readPlayers(response: HttpResponse, context: ResponseContext): LavalinkPlayer[] {
   const value = parseArray(response, context);
-  for (const player of value) clampTrack((player as { track?: unknown } | null)?.track);
+  if (!value.every((player) => asPlayer(player) !== null)) notA(response, context, 'an array of players');
   return value as LavalinkPlayer[];
 }
 
-/** Reads an object whose fields need no further checks here (info, stats, session, route planner). */
-export function readObject<T>(response: HttpResponse, context: ResponseContext): T {
-  return parseObject(response, context) as T;
+/** Reads the answer of a session update. */
+export function readSession(response: HttpResponse, context: ResponseContext): SessionInfo {
+  const value = parseObject(response, context);
+  return isSessionInfo(value) ? value : notA(response, context, 'session info');
+}
+
+/** Reads `/v4/info`. */
+export function readInfo(response: HttpResponse, context: ResponseContext): NodeInfo {
+  const value = parseObject(response, context);
+  return isNodeInfo(value) ? value : notA(response, context, 'node info');
+}
+
+/** Reads `/v4/stats`. */
+export function readStats(response: HttpResponse, context: ResponseContext): Stats {
+  const value = parseObject(response, context);
+  return isStats(value) ? value : notA(response, context, 'node stats');
 }
 
 /** Reads `/version`: trimmed plain text. */
@@ -186,7 +188,12 @@ export function readText(response: HttpResponse, context: ResponseContext): stri
 /** Reads the route planner status: `null` for 204 (no route planner configured). */
 export function readRoutePlanner(response: HttpResponse, context: ResponseContext): RoutePlannerStatus {
   if (response.status === 204 || response.body.length === 0) return null;
-  return readObject<RoutePlannerStatus>(response, context);
+  const value = parseObject(response, context);
+  return isRoutePlannerStatus(value) ? value : notA(response, context, 'a route planner status');
+}
+
+function notA(response: HttpResponse, context: ResponseContext, what: string): never {
+  throw invalidResponse(response, context, `JSON that is not ${what}`);
 }
 
 /** For routes that answer 204 (or a body nobody needs). */

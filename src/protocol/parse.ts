@@ -1,11 +1,12 @@
 /**
  * The only place where raw WebSocket JSON is narrowed into typed messages. It never throws: every
  * frame becomes a message, a `raw` pass-through (unknown op or event type, for plugins), or a
- * ProtocolError to be emitted as an `error` event. Checks are the few needed to keep the client's
- * state safe; this runs for every frame, so it stays cheap.
+ * ProtocolError to be emitted as an `error` event. A message has every declared field with its
+ * declared type (see shapes.ts), so listeners never meet a string position or an Infinity load.
  */
 import { ProtocolError } from '../errors.js';
-import type { PlayerUpdateMessage, ServerMessage, StatsMessage } from './messages.js';
+import type { ServerMessage } from './messages.js';
+import { asTrack, isException, isNumber, isPlayerState, isStats } from './shapes.js';
 
 export type ParsedFrame =
   | { kind: 'message'; message: ServerMessage }
@@ -35,7 +36,9 @@ export function parseFrame(data: string | Buffer | ArrayBuffer | Buffer[]): Pars
   const frame = value as Record<string, unknown>;
   switch (frame.op) {
     case 'playerUpdate':
-      return isPlayerUpdate(frame) ? message(frame) : malformed('Malformed playerUpdate frame', text);
+      return typeof frame.guildId === 'string' && isPlayerState(frame.state)
+        ? message(frame)
+        : malformed('Malformed playerUpdate frame', text);
     case 'event':
       return parseEvent(frame, text);
     case 'stats':
@@ -59,56 +62,28 @@ function parseEvent(frame: Record<string, unknown>, text: string): ParsedFrame {
   }
   if (!KNOWN_EVENTS.has(frame.type)) return { kind: 'raw', payload: frame };
   if (frame.type === 'WebSocketClosedEvent') {
-    return typeof frame.code === 'number'
+    return isNumber(frame.code) && typeof frame.reason === 'string' && typeof frame.byRemote === 'boolean'
       ? message(frame)
-      : malformed('Malformed WebSocketClosedEvent: `code` must be a number', text);
+      : malformed(
+          'Malformed WebSocketClosedEvent: `code`, `reason` or `byRemote` is missing or mistyped',
+          text,
+        );
   }
-  const track = frame.track as { encoded?: unknown; info?: unknown } | null | undefined;
-  if (
-    typeof track !== 'object' ||
-    track === null ||
-    typeof track.encoded !== 'string' ||
-    typeof track.info !== 'object' ||
-    track.info === null
-  ) {
+  // Fills the track's absent nullable fields and plugin objects, and clamps a stream's length.
+  if (asTrack(frame.track) === null) {
     return malformed(`Malformed ${frame.type}: \`track\` must be a Track object`, text);
   }
-  if (frame.type === 'TrackEndEvent' && typeof frame.reason !== 'string') {
-    return malformed('Malformed TrackEndEvent: `reason` must be a string', text);
-  }
-  // Tracks carry plugin data users may rely on; default the two always-present objects.
-  const t = track as Record<string, unknown>;
-  if (typeof t.pluginInfo !== 'object' || t.pluginInfo === null) t.pluginInfo = {};
-  if (typeof t.userData !== 'object' || t.userData === null) t.userData = {};
-  return message(frame);
+  const problem = EVENT_FIELD_PROBLEMS[frame.type]?.(frame) ?? null;
+  return problem === null ? message(frame) : malformed(`Malformed ${frame.type}: ${problem}`, text);
 }
 
-function isPlayerUpdate(
-  frame: Record<string, unknown>,
-): frame is Record<string, unknown> & PlayerUpdateMessage {
-  const state = frame.state as Record<string, unknown> | null | undefined;
-  return (
-    typeof frame.guildId === 'string' &&
-    typeof state === 'object' &&
-    state !== null &&
-    typeof state.position === 'number' &&
-    typeof state.time === 'number'
-  );
-}
-
-function isStats(frame: Record<string, unknown>): frame is Record<string, unknown> & StatsMessage {
-  const cpu = frame.cpu as Record<string, unknown> | null | undefined;
-  const memory = frame.memory as Record<string, unknown> | null | undefined;
-  return (
-    typeof frame.players === 'number' &&
-    typeof frame.playingPlayers === 'number' &&
-    typeof cpu === 'object' &&
-    cpu !== null &&
-    typeof cpu.systemLoad === 'number' &&
-    typeof memory === 'object' &&
-    memory !== null
-  );
-}
+/** Checks of the fields a track event carries besides `track`: a problem, or null. */
+const EVENT_FIELD_PROBLEMS: Readonly<Record<string, (frame: Record<string, unknown>) => string | null>> = {
+  TrackEndEvent: (frame) => (typeof frame.reason === 'string' ? null : '`reason` must be a string'),
+  TrackExceptionEvent: (frame) =>
+    isException(frame.exception) ? null : '`exception` must be an Exception object',
+  TrackStuckEvent: (frame) => (isNumber(frame.thresholdMs) ? null : '`thresholdMs` must be a number'),
+};
 
 function message(frame: object): ParsedFrame {
   return { kind: 'message', message: frame as ServerMessage };

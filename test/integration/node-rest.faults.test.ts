@@ -18,6 +18,22 @@ const PASSWORD = 'pw-Zq8-distinctive-S3CRET-value';
 const SESSION = 'abcdefghijklmnop';
 const GUILD = '123456789012345678';
 const hang: Handler = () => undefined;
+const PLAYER = {
+  guildId: GUILD,
+  track: null,
+  volume: 100,
+  paused: false,
+  state: { time: 1, position: 0, connected: false, ping: -1 },
+  voice: { token: '', endpoint: '', sessionId: '' },
+  filters: {},
+};
+const STATS = {
+  players: 0,
+  playingPlayers: 0,
+  uptime: 5,
+  memory: { free: 1, used: 1, allocated: 2, reservable: 4 },
+  cpu: { cores: 2, systemLoad: 0.1, lavalinkLoad: 0.05 },
+};
 
 let server: RawServer | undefined;
 const clients: NodeRest[] = [];
@@ -116,9 +132,9 @@ describe('NodeRest error mapping', () => {
 describe('NodeRest retries', () => {
   it('retries 5xx on idempotent requests until success', async () => {
     const { server, rest } = await setUp((_, res, __, index) =>
-      index < 2 ? lavalinkError(res, 503, 'Service Unavailable', 'busy') : json(res, 200, { players: 0 }),
+      index < 2 ? lavalinkError(res, 503, 'Service Unavailable', 'busy') : json(res, 200, STATS),
     );
-    expect(await rest.stats()).toEqual({ players: 0 });
+    expect(await rest.stats()).toEqual(STATS);
     expect(server.seen).toHaveLength(3);
     expect(events.map((e) => [e.attempt, e.status])).toEqual([
       [0, 503],
@@ -151,15 +167,13 @@ describe('NodeRest retries', () => {
     const { server, rest } = await setUp((req, res, _, index) =>
       index === 0 || index === 1
         ? lavalinkError(res, 500, 'Internal Server Error', 'Failed to connect to voice server')
-        : json(res, 200, { guildId: GUILD }),
+        : json(res, 200, PLAYER),
     );
     await expect(rest.updatePlayer(GUILD, { track: { encoded: 'QAAA' } })).rejects.toMatchObject({
       status: 500,
     });
     expect(server.seen).toHaveLength(1);
-    await expect(rest.updatePlayer(GUILD, { volume: 10 }, { idempotent: true })).resolves.toEqual({
-      guildId: GUILD,
-    });
+    await expect(rest.updatePlayer(GUILD, { volume: 10 }, { idempotent: true })).resolves.toEqual(PLAYER);
     expect(server.seen).toHaveLength(3);
   });
 
@@ -190,12 +204,10 @@ describe('NodeRest retries', () => {
   it('replays a request that hit a keep-alive socket the server had just closed', async () => {
     // The server answers, then drops the kept-alive socket at the next request: Node's stale-socket race.
     const { server, rest } = await setUp((req, res, _, index) =>
-      index === 1 ? req.socket.destroy() : json(res, 200, { guildId: GUILD }),
+      index === 1 ? req.socket.destroy() : json(res, 200, PLAYER),
     );
     await rest.updatePlayer(GUILD, { volume: 1 });
-    await expect(rest.updatePlayer(GUILD, { track: { encoded: 'QAAA' } })).resolves.toEqual({
-      guildId: GUILD,
-    });
+    await expect(rest.updatePlayer(GUILD, { track: { encoded: 'QAAA' } })).resolves.toEqual(PLAYER);
     expect(server.seen).toHaveLength(3);
   });
 

@@ -17,6 +17,23 @@ const player = {
   voice: { token: 't', endpoint: 'e', sessionId: 's', channelId: '1' },
   filters: {},
 };
+const info = {
+  version: { semver: '4.2.2', major: 4, minor: 2, patch: 2, preRelease: null },
+  buildTime: 1,
+  git: { branch: 'main', commit: 'd7d5a54', commitTime: 1 },
+  jvm: '21',
+  lavaplayer: '2.2.4',
+  sourceManagers: ['http'],
+  filters: ['volume'],
+  plugins: [],
+};
+const stats = {
+  players: 1,
+  playingPlayers: 0,
+  uptime: 5,
+  memory: { free: 1, used: 1, allocated: 2, reservable: 4 },
+  cpu: { cores: 2, systemLoad: 0.1, lavalinkLoad: 0.05 },
+};
 const trackText =
   `{"encoded":"QAAA","info":{"identifier":"x","isSeekable":false,"author":"a","length":${LONG_MAX},` +
   `"isStream":true,"position":0,"title":"radio","uri":null,"artworkUrl":null,"isrc":null,` +
@@ -38,9 +55,9 @@ const lavalinkLike: Handler = (req, res) => {
   if (route === `PATCH /v4/sessions/${SESSION}/players/${GUILD}`) return json(res, 200, player);
   if (route === `DELETE /v4/sessions/${SESSION}/players/${GUILD}`) return raw(204, '');
   if (route === `PATCH /v4/sessions/${SESSION}`) return json(res, 200, { resuming: true, timeout: 60 });
-  if (route === 'GET /v4/info') return json(res, 200, { version: { semver: '4.2.2' }, plugins: [] });
+  if (route === 'GET /v4/info') return json(res, 200, info);
   if (route === 'GET /version') return raw(200, '4.2.2', 'text/plain');
-  if (route === 'GET /v4/stats') return json(res, 200, { players: 1, playingPlayers: 0, uptime: 5 });
+  if (route === 'GET /v4/stats') return json(res, 200, stats);
   if (route === 'GET /v4/routeplanner/status') return raw(204, '');
   if (route.startsWith('POST /v4/routeplanner/free/')) return raw(204, '');
   if (route === 'GET /v4/plugin/echo') return json(res, 200, { query: url.search });

@@ -30,6 +30,14 @@ function trackJson(length: string): string {
   );
 }
 
+function playerJson(track: string): string {
+  return (
+    `{"guildId":"1","track":${track},"volume":100,"paused":false,` +
+    `"state":{"time":1,"position":0,"connected":true,"ping":5},` +
+    `"voice":{"token":"t","endpoint":"e","sessionId":"s"},"filters":{}}`
+  );
+}
+
 describe('errorFromResponse', () => {
   it('carries Lavalink’s message, reason and trace', () => {
     const body = JSON.stringify({
@@ -114,9 +122,9 @@ describe('readers', () => {
     expect(readTrack(response(200, trackJson('212000')), context).info.length).toBe(212000);
     const tracks = readTracks(response(200, `[${trackJson(LONG_MAX)},${trackJson('1')}]`), context);
     expect(tracks.map((t) => t.info.length)).toEqual([Number.MAX_SAFE_INTEGER, 1]);
-    const player = readPlayer(response(200, `{"guildId":"1","track":${trackJson(LONG_MAX)}}`), context);
+    const player = readPlayer(response(200, playerJson(trackJson(LONG_MAX))), context);
     expect(player.track?.info.length).toBe(Number.MAX_SAFE_INTEGER);
-    const players = readPlayers(response(200, `[{"guildId":"1","track":${trackJson(LONG_MAX)}}]`), context);
+    const players = readPlayers(response(200, `[${playerJson(trackJson(LONG_MAX))}]`), context);
     expect(players[0]?.track?.info.length).toBe(Number.MAX_SAFE_INTEGER);
   });
 
@@ -162,7 +170,10 @@ describe('readers', () => {
 
   it('read the route planner: null on 204, the object otherwise', () => {
     expect(readRoutePlanner(response(204, ''), context)).toBeNull();
-    const status = { class: 'RotatingIpRoutePlanner', details: { ipBlock: {}, failingAddresses: [] } };
+    const status = {
+      class: 'RotatingIpRoutePlanner',
+      details: { ipBlock: { type: 'Inet6Address', size: '18446744073709551616' }, failingAddresses: [] },
+    };
     expect(readRoutePlanner(response(200, JSON.stringify(status)), context)).toEqual(status);
   });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseFrame } from '../../../src/protocol/parse.js';
 import { ProtocolError } from '../../../src/errors.js';
+import { fakeTrack } from '../../helpers/tracks.js';
 
-const track = { encoded: 'QAAA', info: { title: 't' }, pluginInfo: {}, userData: {} };
+const track = fakeTrack('t');
 
 describe('parseFrame', () => {
   it('narrows every known op', () => {
@@ -20,7 +21,13 @@ describe('parseFrame', () => {
       },
       { op: 'event', type: 'TrackStartEvent', guildId: '1', track },
       { op: 'event', type: 'TrackEndEvent', guildId: '1', track, reason: 'finished' },
-      { op: 'event', type: 'TrackExceptionEvent', guildId: '1', track, exception: { severity: 'common' } },
+      {
+        op: 'event',
+        type: 'TrackExceptionEvent',
+        guildId: '1',
+        track,
+        exception: { message: null, severity: 'common', cause: 'x' },
+      },
       { op: 'event', type: 'TrackStuckEvent', guildId: '1', track, thresholdMs: 10 },
       { op: 'event', type: 'WebSocketClosedEvent', guildId: '1', code: 4014, reason: '', byRemote: true },
     ];
@@ -52,7 +59,7 @@ describe('parseFrame', () => {
         op: 'event',
         type: 'TrackStartEvent',
         guildId: '1',
-        track: { encoded: 'x', info: {} },
+        track: { encoded: 'x', info: track.info },
       }),
     );
     expect(parsed.kind).toBe('message');
