@@ -46,6 +46,7 @@ import {
   type UpdatePlayerOptions,
   type RestRouteLabel,
 } from './node-rest-options.js';
+import { redactSecret } from './redact.js';
 import * as read from './rest-response.js';
 import type { ResponseContext } from './rest-response.js';
 
@@ -250,9 +251,9 @@ export class NodeRest {
           onRequest?.({ route, method, status, durationMs: clock.now() - startedAt, attempt });
           return result;
         }
-        failure = read.errorFromResponse(response, context);
+        failure = redactSecret(read.errorFromResponse(response, context), this.#options.password);
       } catch (error) {
-        failure = error;
+        failure = redactSecret(error, this.#options.password);
       }
       onRequest?.({ route, method, status, durationMs: clock.now() - startedAt, attempt, error: failure });
       if (attempt >= retries || !isRetryable(failure, status, idempotent)) throw failure;

@@ -303,6 +303,18 @@ export class Node extends TypedEmitter<NodeEvents> {
   }
 
   #onReady(message: ReadyMessage): void {
+    if (this.#status === 'connected') {
+      // Lavalink sends `ready` once per connection; a second one would swap the session under live players.
+      this.emit(
+        'error',
+        new LavafleetError(
+          ErrorCodes.MalformedFrame,
+          `Node ${this.identifier} sent a second \`ready\` (session ${message.sessionId}) on an open connection; ` +
+            'it was ignored and the node keeps its session. Is something other than Lavalink answering?',
+        ),
+      );
+      return;
+    }
     this.options.clock.clearTimeout(this.#readyTimer);
     const previous = this.#sessionId;
     this.#sessionId = message.sessionId;

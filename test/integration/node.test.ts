@@ -229,6 +229,18 @@ describe('Node against the emulator', () => {
     expect(await node.rest.getPlayers()).toEqual([]);
   });
 
+  it('ignores a second ready on an open connection and keeps its session', async () => {
+    const node = makeNode();
+    await node.connect();
+    const sessionId = node.sessionId!;
+    const error = nextEvent(node, 'error');
+    emulator.sendRaw(JSON.stringify({ op: 'ready', resumed: true, sessionId: 'bogus' }), sessionId);
+    expect((await error).code).toBe('ERR_MALFORMED_FRAME');
+    expect(node.sessionId).toBe(sessionId);
+    expect(node.status).toBe('connected');
+    expect(await node.rest.getPlayers()).toEqual([]);
+  });
+
   it('gives up after maxAttempts with reconnectExhausted', async () => {
     const node = makeNode({ reconnect: { baseDelayMs: 1, maxDelayMs: 2, infinite: false, maxAttempts: 3 } });
     await node.connect();
