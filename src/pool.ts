@@ -460,14 +460,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
           this.#failover.nodeDown(node);
       }),
       node.on('ready', ({ resumed }) => {
-        node.info().then(
-          (info) => {
-            const state = this.#nodeState.get(node);
-            if (state) state.sources = new Set(info.sourceManagers);
-          },
-          (error: unknown) =>
-            this.emit('error', asError(error, `reading /v4/info of node ${node.identifier}`)),
-        );
+        setImmediate(() => this.#readSources(node)); // not on the path to connect() resolving
         if (wasConnected) this.#counters.reconnects += 1;
         this.#failover.nodeReady(node, resumed);
       }),
@@ -490,6 +483,18 @@ export class Pool extends TypedEmitter<PoolEvents> {
       forward('sessionLost', 'nodeSessionLost'),
       forward('breakerChange', 'nodeBreakerChange'),
     ];
+  }
+
+  /** Reads which sources the node can load (`/v4/info`), for `load()`'s node choice. */
+  #readSources(node: Node): void {
+    if (!node.isReady || !this.#nodeState.has(node)) return;
+    node.info().then(
+      (info) => {
+        const state = this.#nodeState.get(node);
+        if (state) state.sources = new Set(info.sourceManagers);
+      },
+      (error: unknown) => this.emit('error', asError(error, `reading /v4/info of node ${node.identifier}`)),
+    );
   }
 
   #onResumed(

@@ -27,7 +27,6 @@ export interface NodeSocketOptions {
   url: string;
   headers: Record<string, string>;
   heartbeatMs: number;
-  handshakeTimeoutMs: number;
   clock: Clock;
 }
 
@@ -45,7 +44,6 @@ export class NodeSocket {
     this.#clock = options.clock;
     this.#ws = new WebSocket(options.url, {
       headers: options.headers,
-      handshakeTimeout: options.handshakeTimeoutMs,
       perMessageDeflate: false,
       followRedirects: false,
     });
@@ -105,8 +103,11 @@ export class NodeSocket {
     this.#open = true;
     this.#heartbeat = this.#clock.setInterval(() => this.#beat(), heartbeatMs);
     this.#handlers.onOpen(this.#resumedHeader);
-    // First ping at once, so latency is known before the first interval.
-    this.#beat();
+    // First ping right away, so latency is known before the first interval, but after the frames that
+    // came with the upgrade (Lavalink's `ready`): connecting is not slowed down by it.
+    setImmediate(() => {
+      if (this.#open && !this.#ended && this.#pingSentAt === null) this.#beat();
+    });
   }
 
   #beat(): void {

@@ -250,18 +250,12 @@ export class Node extends TypedEmitter<NodeEvents> {
         url: this.options.wsUrl,
         headers,
         heartbeatMs: this.options.heartbeatMs,
-        handshakeTimeoutMs: this.options.requestTimeoutMs,
         clock: this.options.clock,
       },
       {
         onOpen: (resumedHeader) => {
           if (this.#socket !== socket) return;
           this.emit('connect', { node: this.identifier, resumedHeader });
-          // `ready` must follow the upgrade; a server that stays silent is treated as failed.
-          this.#readyTimer = this.options.clock.setTimeout(
-            () => socket.terminate(1006, 'no ready op from Lavalink'),
-            this.options.requestTimeoutMs,
-          );
         },
         onFrame: (frame) => {
           if (this.#socket === socket) this.#onFrame(frame);
@@ -276,6 +270,16 @@ export class Node extends TypedEmitter<NodeEvents> {
       },
     );
     this.#socket = socket;
+    // One deadline for the handshake and the `ready` op after it: a server that stays silent is
+    // treated as failed. (Cheaper than ws's handshakeTimeout, which arms a socket timeout as well.)
+    this.options.clock.clearTimeout(this.#readyTimer);
+    this.#readyTimer = this.options.clock.setTimeout(() => {
+      if (this.#socket === socket)
+        socket.terminate(
+          1006,
+          `no handshake and ready op from Lavalink within ${this.options.requestTimeoutMs} ms`,
+        );
+    }, this.options.requestTimeoutMs);
   }
 
   #onFrame(frame: ParsedFrame): void {
@@ -323,7 +327,13 @@ export class Node extends TypedEmitter<NodeEvents> {
     this.#setStatus('connected');
     this.emit('ready', { node: this.identifier, resumed: message.resumed, sessionId: message.sessionId });
     this.#settleWaiters(null);
-    if (this.options.resume.enabled) void this.#configureResuming(message.sessionId);
+    // After the caller's `await connect()` went on: the PATCH is not on the path to ready.
+    if (this.options.resume.enabled) {
+      setImmediate(() => {
+        if (this.#sessionId === message.sessionId && this.#status === 'connected')
+          void this.#configureResuming(message.sessionId);
+      });
+    }
     if (message.resumed) void this.#resync(message.sessionId);
     else if (previous !== null && previous !== message.sessionId) {
       this.emit('sessionLost', {

@@ -229,6 +229,19 @@ describe('Node against the emulator', () => {
     expect(await node.rest.getPlayers()).toEqual([]);
   });
 
+  it('gives up on a handshake the server never answers within requestTimeoutMs, and retries', async () => {
+    emulator.freeze();
+    const node = makeNode({ requestTimeoutMs: 40 });
+    const disconnect = nextEvent(node, 'disconnect');
+    const connecting = node.connect();
+    const event = await disconnect;
+    expect(event.reason).toMatch(/no handshake and ready op from Lavalink within 40 ms/);
+    expect(node.status).toBe('reconnecting');
+    emulator.unfreeze();
+    await connecting;
+    expect(node.status).toBe('connected');
+  });
+
   it('ignores a second ready on an open connection and keeps its session', async () => {
     const node = makeNode();
     await node.connect();
