@@ -1,16 +1,20 @@
 // Runs every scenario of the side-by-side benchmark (lavafleet, Shoukaku, lavalink-client and, where
 // it applies, the floor) against the lavafleet emulator, each measurement in its own process, then
-// writes bench/results.json and bench/RESULTS.md. `npm run bench` builds first.
+// writes bench/results.json, bench/RESULTS.md and one chart per scenario in bench/charts/ (from the
+// merged results: with --only, the scenarios not run keep their results and charts). `npm run bench`
+// builds first.
 //
 //   node bench/run.mjs                 full run (~4-5 minutes on 2 cores)
 //   node bench/run.mjs --quick         smoke run (~1 minute); writes to bench/.tmp/quick/
 //   node bench/run.mjs --only=ingest,rest
+//   node bench/run.mjs --charts-only   runs nothing: charts and RESULTS.md again from results.json
 //
 // Scenarios: ingest, connect, rest, resume, failover, creation, memory, codec (see bench/README.md).
 import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { writeCharts } from './lib/charts.mjs';
 import { BENCH_DIR, REPO_DIR } from './lib/dist.mjs';
 import { renderResults } from './lib/render.mjs';
 import { parseArgs } from './lib/stats.mjs';
@@ -24,7 +28,24 @@ for (const name of only) {
     throw new Error(`unknown scenario "${name}"; one of ${SCENARIOS.join(', ')}`);
 }
 const outDir = quick ? join(BENCH_DIR, '.tmp', 'quick') : BENCH_DIR;
+const resultsPath = join(outDir, 'results.json');
 const PEERS = ['lavafleet', 'shoukaku', 'lavalink-client'];
+
+/** Writes the charts and RESULTS.md from `results`; returns the markdown. */
+function writeReport(results) {
+  const { written, failed } = writeCharts(results, outDir);
+  for (const [name, message] of Object.entries(failed)) console.log(`chart ${name} not drawn: ${message}`);
+  const markdown = renderResults(results, { charts: written });
+  writeFileSync(join(outDir, 'RESULTS.md'), markdown);
+  return markdown;
+}
+
+if (args['charts-only'] === true) {
+  if (!existsSync(resultsPath)) throw new Error(`${resultsPath} is missing: run the bench first`);
+  writeReport(JSON.parse(readFileSync(resultsPath, 'utf8')));
+  console.log(`Wrote ${join(outDir, 'RESULTS.md')} and ${join(outDir, 'charts')}/*.svg from results.json`);
+  process.exit(0);
+}
 
 // A parallel `npm run build` empties dist/ for a few seconds: run from a private copy.
 const distSource = join(REPO_DIR, 'dist');
@@ -199,7 +220,6 @@ function packageVersion(name) {
 }
 
 console.log(`lavafleet bench${quick ? ' (quick)' : ''}: ${only.join(', ')}`);
-const resultsPath = join(outDir, 'results.json');
 const previous = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : null;
 const results = { meta, scenarios: {} };
 // With --only, scenarios not run keep their previous results (each carries its own date).
@@ -219,14 +239,13 @@ meta.loadAverageEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-const markdown = renderResults(results);
-writeFileSync(join(outDir, 'RESULTS.md'), markdown);
+const markdown = writeReport(results);
 // Keep the committed JSON in the repository's format (prettier collapses short arrays).
 const prettier = join(REPO_DIR, 'node_modules', '.bin', 'prettier');
 if (!quick && existsSync(prettier)) spawnSync(prettier, ['--write', resultsPath], { stdio: 'ignore' });
 const summaryStart = markdown.indexOf('## Summary');
 const summary = markdown.slice(summaryStart, markdown.indexOf('\n## ', summaryStart + 1));
-console.log(`\n${summary.trim()}\n\nWrote ${join(outDir, 'RESULTS.md')} and results.json`);
+console.log(`\n${summary.trim()}\n\nWrote ${join(outDir, 'RESULTS.md')}, results.json and charts/*.svg`);
 // A scenario that crashed fails the run (CI); a missed target does not.
 if (failures > 0) {
   console.log(`${failures} scenario run(s) failed: see above`);

@@ -42,7 +42,8 @@ const guildIds = Array.from({ length: playerCount }, (_, i) => guildId(i));
 await bounded(guildIds, 100, (id) => before.join({ guildId: id, channelId: CHANNEL_ID, play: first.track }));
 await before.close(); // saves every player
 first.discord.destroy();
-if (mode === 'expired') for (const n of nodes) await remote.call('restart', { name: n.name, keepSessions: false });
+if (mode === 'expired')
+  for (const n of nodes) await remote.call('restart', { name: n.name, keepSessions: false });
 for (const n of nodes) await remote.call('resetCounters', { name: n.name });
 await sleep(200);
 
