@@ -9,7 +9,7 @@
 //   node bench/run.mjs --only=ingest,rest
 //   node bench/run.mjs --charts-only   runs nothing: charts and RESULTS.md again from results.json
 //
-// Scenarios: ingest, connect, rest, resume, failover, creation, memory, codec (see bench/README.md).
+// Scenarios: ingest, connect, rest, resume, failover, creation, memory, codec, save, restore (see bench/README.md).
 import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +21,18 @@ import { parseArgs } from './lib/stats.mjs';
 
 const args = parseArgs();
 const quick = args.quick === true;
-const SCENARIOS = ['ingest', 'connect', 'rest', 'resume', 'failover', 'creation', 'memory', 'codec'];
+const SCENARIOS = [
+  'ingest',
+  'connect',
+  'rest',
+  'resume',
+  'failover',
+  'creation',
+  'memory',
+  'codec',
+  'save',
+  'restore',
+];
 const only = typeof args.only === 'string' ? args.only.split(',') : SCENARIOS;
 for (const name of only) {
   if (!SCENARIOS.includes(name))
@@ -190,6 +201,24 @@ const scenarios = {
   },
   async codec() {
     return run('codec.mjs', q([], ['--batches=20', '--ops=100000']));
+  },
+  async save() {
+    const runs = {};
+    for (const store of ['file', 'redis']) {
+      runs[store] = await run('save.mjs', [
+        `--store=${store}`,
+        `--players=${q(10_000, 1000)}`,
+        `--saves=${q(30, 5)}`,
+      ]);
+    }
+    return runs;
+  },
+  async restore() {
+    const runs = {};
+    for (const mode of ['resumed', 'expired']) {
+      runs[mode] = await run('restore.mjs', [`--mode=${mode}`, `--players=${q(10_000, 1000)}`]);
+    }
+    return runs;
   },
 };
 

@@ -5,45 +5,19 @@ import { TARGETS } from './targets.mjs';
 
 export { TARGETS };
 
-const NAMES = {
-  floor: 'floor (bare `ws` + `JSON.parse`)',
-  empty: 'empty `node` process',
-  'lavafleet-node': 'lavafleet `Node`',
-  lavafleet: 'lavafleet `Pool`',
-  shoukaku: 'Shoukaku',
-  'lavalink-client': 'lavalink-client',
-};
-const PEERS = ['lavafleet', 'shoukaku', 'lavalink-client'];
-
-const num = (value, digits = 2) =>
-  value === null || value === undefined || !Number.isFinite(value)
-    ? '—'
-    : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const range = (s, digits = 2) =>
-  s?.min === null || s?.min === undefined ? '—' : `${num(s.min, digits)}–${num(s.max, digits)}`;
-const ratio = (value, best) =>
-  Number.isFinite(value) && Number.isFinite(best) && best > 0 ? `${num(value / best, 2)}×` : '—';
-const verdict = (ok) => (ok === null ? '—' : ok ? '**pass**' : '**FAIL**');
-const failed = (result) => result === undefined || result === null || result.error !== undefined;
-
-function table(header, rows) {
-  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
-  return lines.join('\n');
-}
-
-function summarize(values) {
-  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (finite.length === 0) return { median: null, min: null, max: null, samples: 0 };
-  const mid = finite.length >> 1;
-  const median = finite.length % 2 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
-  return { median, min: finite[0], max: finite[finite.length - 1], samples: finite.length };
-}
-
-const bestOf = (values) => {
-  const finite = values.filter((v) => Number.isFinite(v));
-  return finite.length ? Math.min(...finite) : null;
-};
+import {
+  NAMES,
+  PEERS,
+  bestOf,
+  failed,
+  num,
+  range,
+  ratio,
+  summarize,
+  table,
+  verdict,
+} from './render-format.mjs';
+import { restore, save } from './render-state.mjs';
 
 // ---- one section per scenario; each returns { markdown, summary: [rows for the summary table] } ----
 
@@ -529,6 +503,8 @@ const SECTIONS = [
   ['creation', '6. Creation: players joined and playing', creation],
   ['memory', '7. Memory per playing player', memory],
   ['codec', '8. Track decode and track cache', codec],
+  ['save', '9. Saving player state', save],
+  ['restore', '10. Restoring players after a bot restart', restore],
 ];
 
 // A section shows the chart of its own name above its text, unless it places its charts itself.
