@@ -176,3 +176,10 @@ function describe(value: unknown): string {
 export function hasCode(error: unknown, code: string): boolean {
   return error instanceof Error && (error as { code?: unknown }).code === code;
 }
+
+/** `error` as a LavafleetError: itself if it is one, else ERR_NETWORK saying `what` failed, with the cause. */
+export function asLavafleetError(error: unknown, what: string): LavafleetError {
+  return error instanceof LavafleetError
+    ? error
+    : new LavafleetError(ErrorCodes.Network, `${what} failed: ${String(error)}`, { cause: error });
+}

@@ -5,8 +5,7 @@
  */
 import { TrackCache, resolveTrackCacheOptions } from './cache/track-cache.js';
 import type { TrackCacheStats } from './cache/track-cache.js';
-import type { VoicePacket } from './connectors/connector.js';
-import { ErrorCodes, LavafleetError, invalidOption } from './errors.js';
+import { ErrorCodes, LavafleetError, asLavafleetError, invalidOption } from './errors.js';
 import { FailoverManager } from './failover/failover.js';
 import type { FailoverHost } from './failover/failover.js';
 import type { NodeEvents } from './node/node-events.js';
@@ -25,7 +24,7 @@ import { resolvePoolOptions } from './pool/pool-options.js';
 import type { PoolOptions, ResolvedPoolOptions } from './pool/pool-options.js';
 import type { NodeCandidate, SelectionRequest } from './pool/selection.js';
 import { loadResultToTrack, requiredSource, toSearchIdentifier } from './pool/load.js';
-import { VoiceRejoiner } from './pool/voice-rejoin.js';
+import { VoiceGateway } from './pool/voice-gateway.js';
 import type { LoadResult, Track } from './protocol/track.js';
 import type { Clock } from './util/clock.js';
 import { TypedEmitter } from './util/typed-emitter.js';
@@ -82,11 +81,6 @@ export interface PoolMetrics {
   cache: TrackCacheStats | null;
 }
 
-interface PendingJoin {
-  voice: VoiceConnection;
-  resolve(): void;
-}
-
 interface NodeState {
   off: Array<() => void>;
   draining: boolean;
@@ -110,16 +104,14 @@ export class Pool extends TypedEmitter<PoolEvents> {
   readonly #nodes = new Map<string, Node>();
   readonly #nodeState = new Map<Node, NodeState>();
   readonly #players = new Map<string, Player>();
-  readonly #pendingJoins = new Map<string, PendingJoin>();
   readonly #failover: FailoverManager;
-  readonly #voiceRejoin: VoiceRejoiner;
+  readonly #voice: VoiceGateway;
   readonly #playerHost: PlayerHost;
   readonly #counters = { disconnects: 0, reconnects: 0, failedReconnects: 0 };
   /** The LFU cache of load results, or null when disabled. */
   readonly cache: TrackCache | null;
   #state: StateManager | null = null;
   #userId: string | null;
-  #offVoice: (() => void) | null = null;
   #closed = false;
 
   constructor(options: PoolOptions) {
@@ -131,10 +123,14 @@ export class Pool extends TypedEmitter<PoolEvents> {
       : null;
     this.#playerHost = this.#createPlayerHost();
     this.#failover = new FailoverManager(this.#createFailoverHost());
-    this.#voiceRejoin = new VoiceRejoiner({
+    this.#voice = new VoiceGateway({
+      connector: this.options.connector,
       clock: this.options.clock,
       timeoutMs: this.options.voiceTimeoutMs,
-      sendVoiceUpdate: (player, channelId) => this.#playerHost.sendVoiceUpdate(player, channelId),
+      userId: () => this.#userId,
+      player: (guildId) => this.#players.get(guildId),
+      isParked: (player) => this.#failover.parked.has(player),
+      markDirty: (player) => this.#state?.markDirty(player.guildId),
       emitError: (error) => void this.emit('error', error),
     });
     for (const nodeOptions of this.options.nodes) this.addNode(nodeOptions);
@@ -169,8 +165,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
    */
   async connect(): Promise<void> {
     this.#assertOpen();
-    if (!this.#offVoice)
-      this.#offVoice = this.options.connector.onVoicePacket((packet) => this.#onVoicePacket(packet));
+    this.#voice.listen();
     this.#userId ??= this.options.connector.getUserId() ?? (await this.options.connector.waitForUserId());
     if (this.options.store && !this.#state) {
       const state = (this.#state = this.#createStateManager(this.options.store, this.#userId));
@@ -223,7 +218,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       placedSinceStats: 0,
       sources: null,
     });
-    if (this.#offVoice && this.#userId !== null) void this.#connectNode(node).catch(() => undefined);
+    if (this.#voice.isListening && this.#userId !== null) void this.#connectNode(node).catch(() => undefined);
     return node;
   }
 
@@ -259,11 +254,11 @@ export class Pool extends TypedEmitter<PoolEvents> {
     const channelId = requireSnowflake('channelId', options.channelId);
     const existing = this.#players.get(guildId);
     if (existing) {
-      if (existing.voice.channelId !== channelId) await this.#sendVoiceUpdate(guildId, channelId, options);
+      if (existing.voice.channelId !== channelId) await this.#voice.send(guildId, channelId, options);
       return existing;
     }
     const voice = new VoiceConnection(channelId);
-    await this.#waitForVoice(guildId, voice, options);
+    await this.#voice.join(guildId, voice, options);
     const node = this.#chooseNode(options.node, voice.region, guildId);
     const player = new Player({
       guildId,
@@ -284,10 +279,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       this.#players.delete(guildId);
       // Lavalink creates the player (and connects voice) before it refuses a track, and the bot is in
       // the channel: undo both, so a failed join leaves nothing behind.
-      await Promise.allSettled([
-        node.rest.destroyPlayer(guildId),
-        this.#sendVoiceUpdate(guildId, null, options),
-      ]);
+      await Promise.allSettled([node.rest.destroyPlayer(guildId), this.#voice.send(guildId, null, options)]);
       throw error;
     }
     return player;
@@ -403,9 +395,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#offVoice?.();
+    this.#voice.destroy();
     this.#failover.destroy();
-    this.#voiceRejoin.destroy();
     for (const player of this.#players.values()) player.stopTimers();
     if (this.#state) {
       // Save every player, so positions are exact for the next start.
@@ -413,12 +404,12 @@ export class Pool extends TypedEmitter<PoolEvents> {
       for (const guildId of this.#players.keys()) this.#state.markDirty(guildId);
       await this.#state
         .save()
-        .catch((error: unknown) => this.emit('error', asError(error, 'saving state on close')));
+        .catch((error: unknown) => this.emit('error', asLavafleetError(error, 'saving state on close')));
       // Only the default store is the pool's to close; a store the bot passed in is the bot's.
       if (this.options.ownsStore) {
         await this.options.store
           ?.close()
-          .catch((error: unknown) => this.emit('error', asError(error, 'closing the store')));
+          .catch((error: unknown) => this.emit('error', asLavafleetError(error, 'closing the store')));
       }
     }
     for (const state of this.#nodeState.values()) state.off.forEach((off) => off());
@@ -493,7 +484,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
         const state = this.#nodeState.get(node);
         if (state) state.sources = new Set(info.sourceManagers);
       },
-      (error: unknown) => this.emit('error', asError(error, `reading /v4/info of node ${node.identifier}`)),
+      (error: unknown) =>
+        this.emit('error', asLavafleetError(error, `reading /v4/info of node ${node.identifier}`)),
     );
   }
 
@@ -533,7 +525,10 @@ export class Pool extends TypedEmitter<PoolEvents> {
       this.#failover.recreate(player, node).then(
         () => player,
         (error: unknown) =>
-          void this.emit('error', asError(error, `re-creating the player of guild ${player.guildId}`)),
+          void this.emit(
+            'error',
+            asLavafleetError(error, `re-creating the player of guild ${player.guildId}`),
+          ),
       ),
     );
     void Promise.all(recreations).then((recreated) =>
@@ -541,86 +536,6 @@ export class Pool extends TypedEmitter<PoolEvents> {
         node,
         recreated.filter((player) => player !== undefined),
       ),
-    );
-  }
-
-  #onVoicePacket(packet: VoicePacket): void {
-    if (packet.t === 'VOICE_STATE_UPDATE' && packet.d.user_id !== this.#userId) return;
-    const guildId = packet.d.guild_id;
-    if (guildId === undefined) return;
-    const pending = this.#pendingJoins.get(guildId);
-    if (pending) {
-      const change =
-        packet.t === 'VOICE_STATE_UPDATE'
-          ? pending.voice.applyState(packet.d)
-          : pending.voice.applyServer(packet.d);
-      if (change === 'ready') pending.resolve();
-      return;
-    }
-    const player = this.#players.get(guildId);
-    if (!player) return;
-    const isState = packet.t === 'VOICE_STATE_UPDATE';
-    const change = isState ? player.voice.applyState(packet.d) : player.voice.applyServer(packet.d);
-    // A restored player re-joining voice, or a parked one: its re-creation will carry the new voice.
-    if (this.#voiceRejoin.consume(guildId, isState ? 'state' : 'server', change)) return;
-    if (change === 'disconnected') void player.destroy('voiceDisconnected', { disconnect: false });
-    else if (change === 'ready' && !this.#failover.parked.has(player)) {
-      player
-        .sendVoice()
-        .catch((error: unknown) =>
-          this.emit('error', asError(error, `updating the voice state of guild ${guildId}`)),
-        );
-      this.#playerHost.markDirty(player);
-    }
-  }
-
-  async #waitForVoice(guildId: string, voice: VoiceConnection, options: JoinOptions): Promise<void> {
-    if (this.#pendingJoins.has(guildId)) {
-      throw new LavafleetError(
-        ErrorCodes.InvalidOption,
-        `A join for guild ${guildId} is already in progress`,
-      );
-    }
-    const clock = this.options.clock;
-    let timer: ReturnType<Clock['setTimeout']> | undefined;
-    const arrived = new Promise<void>((resolve, reject) => {
-      this.#pendingJoins.set(guildId, { voice, resolve });
-      timer = clock.setTimeout(() => {
-        // Discord may have joined and only its answers were lost: leave, so the bot does not sit in the channel.
-        this.#sendVoiceUpdate(guildId, null, options).catch((error: unknown) =>
-          this.emit('error', asError(error, `leaving voice in guild ${guildId}`)),
-        );
-        reject(
-          new LavafleetError(
-            ErrorCodes.VoiceTimeout,
-            `Discord did not send the voice state and server updates for guild ${guildId} within ${this.options.voiceTimeoutMs} ms. ` +
-              'Check that the connector receives raw gateway packets and that the bot may connect to the channel.',
-          ),
-        );
-      }, this.options.voiceTimeoutMs);
-    });
-    try {
-      await this.#sendVoiceUpdate(guildId, voice.channelId, options);
-      await arrived;
-    } finally {
-      clock.clearTimeout(timer);
-      this.#pendingJoins.delete(guildId);
-    }
-  }
-
-  async #sendVoiceUpdate(
-    guildId: string,
-    channelId: string | null,
-    options: { shardId?: number | null; selfDeaf?: boolean; selfMute?: boolean },
-  ): Promise<void> {
-    await this.options.connector.sendVoiceStateUpdate(
-      {
-        guild_id: guildId,
-        channel_id: channelId,
-        self_deaf: options.selfDeaf ?? true,
-        self_mute: options.selfMute ?? false,
-      },
-      options.shardId ?? undefined,
     );
   }
 
@@ -703,12 +618,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       emitError: (error) => void this.emit('error', error),
       resolveTrack: async (query: string): Promise<Track> => loadResultToTrack(await this.load(query), query),
       move: (player, target, reason) => this.#failover.move(player, target, reason),
-      sendVoiceUpdate: (player, channelId) =>
-        this.#sendVoiceUpdate(player.guildId, channelId, {
-          shardId: player.shardId,
-          selfDeaf: player.selfDeaf,
-          selfMute: player.selfMute,
-        }),
+      sendVoiceUpdate: (player, channelId) => this.#voice.sendForPlayer(player, channelId),
       forget: (player) => {
         if (this.#players.get(player.guildId) === player) {
           this.#players.delete(player.guildId);
@@ -784,7 +694,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
     if (!savedNode || !resumable) {
       this.#failover.park(player);
       // Its session is gone: ask Discord for a fresh voice session now, while the nodes connect.
-      void this.#voiceRejoin.rejoin(player);
+      void this.#voice.rejoin(player);
     }
     return player;
   }
@@ -800,7 +710,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
         return node;
       },
       emit: (event, payload) => void this.emit(event, payload as never),
-      rejoinVoice: (player) => this.#voiceRejoin.rejoin(player),
+      rejoinVoice: (player) => this.#voice.rejoin(player),
       debug: (message, data) => {
         if (this.hasListeners('debug'))
           this.emit(
@@ -810,10 +720,4 @@ export class Pool extends TypedEmitter<PoolEvents> {
       },
     };
   }
-}
-
-function asError(error: unknown, what: string): LavafleetError {
-  return error instanceof LavafleetError
-    ? error
-    : new LavafleetError(ErrorCodes.Network, `${what} failed: ${String(error)}`, { cause: error });
 }

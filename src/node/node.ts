@@ -2,7 +2,13 @@
  * One Lavalink server: its WebSocket (with heartbeat, reconnect and session resume), its REST client,
  * its circuit breaker and its latest stats. Status transitions are in node-status.ts.
  */
-import { AuthenticationError, ErrorCodes, LavafleetError, LavalinkRestError } from '../errors.js';
+import {
+  AuthenticationError,
+  ErrorCodes,
+  LavafleetError,
+  LavalinkRestError,
+  asLavafleetError,
+} from '../errors.js';
 import type { ParsedFrame } from '../protocol/parse.js';
 import type { NodeInfo } from '../protocol/info.js';
 import type { ReadyMessage } from '../protocol/messages.js';
@@ -356,7 +362,7 @@ export class Node extends TypedEmitter<NodeEvents> {
         this.#canResume = false;
         this.debug('server does not support session resuming');
       } else {
-        this.emit('error', asLavafleetError(error, 'configuring session resume failed'));
+        this.emit('error', asLavafleetError(error, 'configuring session resume'));
       }
     }
   }
@@ -371,7 +377,7 @@ export class Node extends TypedEmitter<NodeEvents> {
         this.emit('resumed', { node: this.identifier, sessionId, players, requestedAt });
       }
     } catch (error) {
-      this.emit('error', asLavafleetError(error, 're-syncing players after resume failed'));
+      this.emit('error', asLavafleetError(error, 're-syncing players after resume'));
     } finally {
       if (this.#resyncs === resync) this.#resyncing = false;
     }
@@ -474,9 +480,4 @@ function rejectedError(identifier: string, status: number): LavafleetError {
 function isOwnCancellation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === ErrorCodes.Aborted || code === ErrorCodes.NodeClosed;
-}
-
-function asLavafleetError(error: unknown, what: string): LavafleetError {
-  if (error instanceof LavafleetError) return error;
-  return new LavafleetError(ErrorCodes.Network, `${what}: ${String(error)}`, { cause: error });
 }
