@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**', 'bench/**', 'examples/**', 'src/cli/**', '*.config.*'],
+    files: ['test/**', 'bench/**', 'examples/**', 'src/cli/**', 'soak/**', '*.config.*'],
     rules: {
       'no-console': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

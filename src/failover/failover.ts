@@ -15,8 +15,9 @@
  * A move re-creates the player on the best other node in one request, at the position estimated
  * from the last update plus the time since. Moves run with bounded concurrency; a move that fails
  * is tried on the next node; with no node left the player is parked and re-created as soon as any
- * node is ready. Players moved away from a node that later comes back with its session are deleted
- * there, so they do not play twice.
+ * node is ready. When a node comes back with its session, every player in that session that the
+ * pool does not have on that node is deleted there: moved away meanwhile (by this process or by the
+ * one before a restart), or destroyed while the node was down. Otherwise they would play twice.
  */
 import { ErrorCodes, LavafleetError } from '../errors.js';
 import type { Node } from '../node/node.js';
@@ -57,8 +58,6 @@ export class FailoverManager {
   readonly #waiting = new Map<Node, TimerHandle>();
   /** Players with no node to go to, re-created when any node is ready. */
   readonly #parked = new Set<Player>();
-  /** Per node, guilds moved away while the node's session may still hold them. */
-  readonly #ghosts = new Map<Node, Set<string>>();
   /** Players whose move is under way (a second trigger must not move them twice). */
   readonly #moving = new Set<Player>();
   /**
@@ -66,6 +65,12 @@ export class FailoverManager {
    * `playersRestored` once back, and get a fresh voice session from Discord before they are re-created.
    */
   readonly #restoring = new Set<Player>();
+  /**
+   * Deletions of old copies in flight, per node and guild. A re-creation of that guild on that node
+   * waits for its deletion: requests on different connections can overtake each other, and a late
+   * DELETE would remove the new player.
+   */
+  readonly #deletions = new Map<Node, Map<string, Promise<void>>>();
   readonly counters: FailoverCounters = { failovers: 0, playersMoved: 0, playersRestored: 0, movesFailed: 0 };
 
   constructor(host: FailoverHost) {
@@ -90,33 +95,25 @@ export class FailoverManager {
     void this.#probe(node);
   }
 
-  /** The node is ready again. */
-  nodeReady(node: Node, resumed: boolean): void {
+  /** The node is ready again (resumed or not: a resumed session is cleaned by {@link cleanGhosts}). */
+  nodeReady(node: Node, _resumed: boolean): void {
     this.#stopWaiting(node);
-    if (!resumed) this.#ghosts.delete(node);
     if (this.#parked.size > 0) void this.#restoreParked();
   }
 
-  /** A resumed session's players as the server has them: drop the ones that moved away. */
+  /**
+   * Deletes the players of a resumed session that the pool does not have on `node` (`serverGuilds`):
+   * moved away while the node was down, by this process or by the one before a restart (whose record
+   * of them died with it), or destroyed meanwhile. The session is this bot's, so nothing in it that
+   * the pool does not drive there may keep playing.
+   */
   cleanGhosts(node: Node, serverGuilds: readonly string[]): void {
-    const ghosts = this.#ghosts.get(node);
-    this.#ghosts.delete(node);
-    if (!ghosts) return;
-    for (const guildId of serverGuilds) {
-      if (!ghosts.has(guildId)) continue;
-      node.rest.destroyPlayer(guildId).catch((error: unknown) => {
-        this.#host.debug('could not delete a moved player on its old node', () => ({
-          guildId,
-          error: String(error),
-        }));
-      });
-    }
+    for (const guildId of serverGuilds) this.#deleteOn(node, guildId);
   }
 
   /** The node's session is gone: re-create its players (possibly on the same node, which is ready). */
   sessionLost(node: Node): void {
     this.#stopWaiting(node);
-    this.#ghosts.delete(node);
     void this.evacuate(node, 'sessionLost', false);
   }
 
@@ -128,18 +125,26 @@ export class FailoverManager {
     const started = this.#host.clock.now();
     this.counters.failovers += 1;
     this.#host.emit('failoverStart', { node, players: players.length, reason });
-    if (exclude && node.status !== 'disconnected') this.#ghostsOf(node, players);
     const excluded = new Set<Node>(exclude ? [node] : []);
     let moved = 0;
     const restored = new Map<Node, number>();
+    let gone = 0;
     await runBounded(players, this.#host.options.concurrency, async (player) => {
+      // Re-created elsewhere meanwhile (a parked player whose node came back first): not ours any
+      // more. And a node that came back with its session keeps the players not moved yet: a move now
+      // would leave their copy there, as the resume has already deleted the strays it had.
+      const isBack = reason === 'failover' && node.isReady;
+      if (player.node !== node || this.#moving.has(player) || isBack) {
+        gone += 1;
+        return;
+      }
       const isRestoring = this.#restoring.has(player);
       const to = await this.#moveOne(player, excluded, undefined, reason);
       if (!to) return;
       moved += 1;
       if (isRestoring) restored.set(to, (restored.get(to) ?? 0) + 1);
     });
-    const parked = players.length - moved;
+    const parked = players.length - moved - gone;
     this.#host.emit('failoverEnd', { node, moved, parked, durationMs: this.#host.clock.now() - started });
     this.#reportRestored(restored);
   }
@@ -161,14 +166,8 @@ export class FailoverManager {
         `No node could take the player of guild ${player.guildId}; it stays on ${from.identifier}`,
       );
     }
-    if (from.isReady) {
-      from.rest.destroyPlayer(player.guildId).catch((error: unknown) => {
-        this.#host.debug('could not delete a moved player on its old node', () => ({
-          guildId: player.guildId,
-          error: String(error),
-        }));
-      });
-    } else this.#ghostsOf(from, [player]);
+    // A node that is down deletes it when its session resumes (see cleanGhosts).
+    if (from.isReady) this.#deleteOn(from, player.guildId);
   }
 
   /** Re-creates the parked players now, on the best ready nodes (those with no node stay parked). */
@@ -197,6 +196,7 @@ export class FailoverManager {
    */
   async recreate(player: Player, node: Node): Promise<void> {
     if (this.#restoring.has(player)) await this.#host.rejoinVoice(player);
+    await this.#deletions.get(node)?.get(player.guildId);
     await player.recreateOn(node);
   }
 
@@ -269,6 +269,7 @@ export class FailoverManager {
         next = this.#host.selectFor(player, tried)
       ) {
         try {
+          await this.#deletions.get(next)?.get(player.guildId);
           await player.recreateOn(next);
           this.#parked.delete(player);
           this.#restoring.delete(player);
@@ -298,6 +299,9 @@ export class FailoverManager {
     const players = [...this.#parked].filter((player) => !this.#moving.has(player));
     const restored = new Map<Node, number>();
     await runBounded(players, this.#host.options.concurrency, async (player) => {
+      // Another run (a second node ready, an evacuation) may have re-created it since the list was
+      // taken: moving it again would leave its new copy playing.
+      if (!this.#parked.has(player) || this.#moving.has(player)) return;
       const to = await this.#moveOne(player, new Set(), undefined, 'restore');
       if (to) restored.set(to, (restored.get(to) ?? 0) + 1);
     });
@@ -313,10 +317,23 @@ export class FailoverManager {
     }
   }
 
-  #ghostsOf(node: Node, players: readonly Player[]): void {
-    let ghosts = this.#ghosts.get(node);
-    if (!ghosts) this.#ghosts.set(node, (ghosts = new Set()));
-    for (const player of players) ghosts.add(player.guildId);
+  /** Deletes the copy of a guild's player on `node` (moved away, or a stray of a resumed session). */
+  #deleteOn(node: Node, guildId: string): void {
+    let pending = this.#deletions.get(node);
+    if (!pending) this.#deletions.set(node, (pending = new Map<string, Promise<void>>()));
+    const deletion: Promise<void> = node.rest
+      .destroyPlayer(guildId)
+      .catch((error: unknown) => {
+        this.#host.debug('could not delete a moved player on its old node', () => ({
+          guildId,
+          error: String(error),
+        }));
+      })
+      .finally(() => {
+        if (pending.get(guildId) === deletion) pending.delete(guildId);
+        if (pending.size === 0 && this.#deletions.get(node) === pending) this.#deletions.delete(node);
+      });
+    pending.set(guildId, deletion);
   }
 
   #stopWaiting(node: Node): void {

@@ -3,7 +3,7 @@
  * paused, volume, filters, voice) so it can be re-created anywhere, interpolates the position between
  * `playerUpdate`s, advances its queue, and reacts to Discord voice events.
  */
-import { ErrorCodes, LavafleetError, LavalinkRestError } from '../errors.js';
+import { ErrorCodes, LavafleetError, LavalinkRestError, asLavafleetError } from '../errors.js';
 import type { Node } from '../node/node.js';
 import type { EventMessage, TrackEndReason } from '../protocol/messages.js';
 import { decodeTrack } from '../protocol/track-codec.js';
@@ -13,8 +13,10 @@ import type { LavalinkPlayer, PlayerState, UpdatePlayerRequest } from '../protoc
 import type { JsonObject, Track } from '../protocol/track.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { requireNumber } from '../util/validate.js';
+import { retry } from '../resilience/retry.js';
 import { FilterBuilder, normalizeFilters, speedOf } from './filters.js';
 import type { DestroyReason, MoveReason, PlayerEvents } from './player-events.js';
+import { NEXT_TRACK_BACKOFF, NEXT_TRACK_RETRIES, isNodeSideFailure } from './next-track-retry.js';
 import { PLAYER_SNAPSHOT_VERSION, estimatePosition } from './player-snapshot.js';
 import type { PlayerSnapshot } from './player-snapshot.js';
 import { Queue } from './queue.js';
@@ -101,6 +103,8 @@ export class Player {
   #idleTimer: TimerHandle | undefined;
   /** The track of a play request in flight: its TrackStartEvent can arrive before the response. */
   #starting: Track | null = null;
+  /** Stops the retries of a next track that a node that is up did not start. */
+  #nextTrackRetry: AbortController | null = null;
 
   /** @internal Players are created by the pool: {@link Pool.join}. */
   constructor(init: PlayerInit) {
@@ -298,6 +302,7 @@ export class Player {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.#clearIdle();
+    this.#nextTrackRetry?.abort();
     this.#host.forget(this);
     const tasks: Array<Promise<unknown>> = [];
     if (this.#node.isReady) tasks.push(this.#node.rest.destroyPlayer(this.guildId));
@@ -306,7 +311,9 @@ export class Player {
     this.#host.emit('playerDestroyed', { player: this, reason });
     for (const result of results) {
       if (result.status === 'rejected')
-        this.#host.emitError(asError(result.reason, `destroying the player of guild ${this.guildId}`));
+        this.#host.emitError(
+          asLavafleetError(result.reason, `destroying the player of guild ${this.guildId}`),
+        );
     }
   }
 
@@ -405,6 +412,7 @@ export class Player {
   /** @internal Stops the player's timers: the pool is closing and the player stays on Lavalink. */
   stopTimers(): void {
     this.#clearIdle();
+    this.#nextTrackRetry?.abort();
   }
 
   /** @internal Sends the voice state to Lavalink when it is complete and new. */
@@ -509,11 +517,8 @@ export class Player {
     // A track that threw is never repeated by loop 'track'.
     const next = this.queue.onTrackEnd(reason, { failed: this.#trackFailed });
     this.#trackFailed = false;
-    if (next) {
-      this.#playFromQueue(next).catch((error: unknown) =>
-        this.#host.emitError(asError(error, `playing the next track in guild ${this.guildId}`)),
-      );
-    } else {
+    if (next) void this.#startNext(next);
+    else {
       this.#host.emit('queueEnd', { player: this });
       this.#startIdle();
       this.#host.markDirty(this);
@@ -532,13 +537,56 @@ export class Player {
     const recovery =
       action === 'rejoin' ? this.#host.sendVoiceUpdate(this, this.voice.channelId) : this.#resendVoice();
     recovery.catch((error: unknown) =>
-      this.#host.emitError(asError(error, `recovering the voice connection of guild ${this.guildId}`)),
+      this.#host.emitError(
+        asLavafleetError(error, `recovering the voice connection of guild ${this.guildId}`),
+      ),
     );
   }
 
   async #resendVoice(): Promise<void> {
     this.voice.markSent(false);
     await this.sendVoice();
+  }
+
+  /**
+   * Starts the queue's next track. A node that is up but did not take the request (5xx, timeout,
+   * reset) is asked again with backoff, then the player moves to another node: failover and resume
+   * only repair players whose node dropped, so without this the player would stay silent while
+   * believing it plays. The retries stop when the player changes track or node, or is destroyed.
+   */
+  async #startNext(track: Track): Promise<void> {
+    const node = this.#node;
+    this.#nextTrackRetry?.abort();
+    const abort = (this.#nextTrackRetry = new AbortController());
+    const wanted = () => !this.#destroyed && this.#track === track && this.#node === node && node.isReady;
+    try {
+      await retry(
+        async (attempt) => {
+          if (attempt === 1 || (wanted() && this.#starting === null)) await this.#playFromQueue(track);
+        },
+        {
+          retries: NEXT_TRACK_RETRIES,
+          policy: NEXT_TRACK_BACKOFF,
+          clock: this.#host.clock,
+          signal: abort.signal,
+          shouldRetry: (error) => isNodeSideFailure(error) && wanted(),
+        },
+      );
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      this.#host.emitError(asLavafleetError(error, `playing the next track in guild ${this.guildId}`));
+      if (isNodeSideFailure(error) && wanted()) {
+        await this.#host
+          .move(this, undefined, 'failover')
+          .catch((moveError: unknown) =>
+            this.#host.emitError(
+              asLavafleetError(moveError, `moving guild ${this.guildId} off node ${node.identifier}`),
+            ),
+          );
+      }
+    } finally {
+      if (this.#nextTrackRetry === abort) this.#nextTrackRetry = null;
+    }
   }
 
   async #playFromQueue(track: Track): Promise<void> {
@@ -668,10 +716,4 @@ function toTrack(input: Track | { encoded: string; userData?: JsonObject }): Tra
   // Decoded locally (no REST round trip); a bad blob throws a TrackCodecError here, not at Lavalink.
   const track = decodeTrack(input.encoded);
   return input.userData ? { ...track, userData: input.userData } : track;
-}
-
-function asError(error: unknown, what: string): LavafleetError {
-  return error instanceof LavafleetError
-    ? error
-    : new LavafleetError(ErrorCodes.Network, `${what} failed: ${String(error)}`, { cause: error });
 }

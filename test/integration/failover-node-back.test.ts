@@ -1,0 +1,82 @@
+/**
+ * Regression (found by the chaos soak, seed 14): a node came back with its session in the middle of
+ * its failover. The resume deleted the copies of the players already moved, but the failover went on
+ * moving the others, whose copies then stayed in the resumed session: those guilds played twice.
+ * Now a failover leaves the players it has not moved yet on a node that is back.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Pool } from '../../src/pool.js';
+import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
+import { nextEvent, waitFor } from '../helpers/events.js';
+import { channelId, guildId, longTrack, TEST_USER_ID } from '../helpers/cluster.js';
+
+let stop: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await stop?.();
+  stop = undefined;
+});
+
+async function start() {
+  const emulators = [new LavalinkEmulator({ password: 'pw' }), new LavalinkEmulator({ password: 'pw' })];
+  await Promise.all(emulators.map((emulator) => emulator.start()));
+  const connector = new TestConnector({ userId: TEST_USER_ID });
+  const pool = new Pool({
+    nodes: emulators.map((emulator, i) => ({
+      identifier: `node${i + 1}`,
+      uri: emulator.url,
+      password: 'pw',
+      heartbeatMs: 50,
+      requestTimeoutMs: 1000,
+      reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
+    })),
+    connector,
+    store: false,
+    waitForAllNodes: true,
+    failover: { probeTimeoutMs: 50, resumeWaitMs: 100, concurrency: 1 },
+  });
+  pool.on('error', () => undefined);
+  await pool.connect();
+  stop = async () => {
+    await pool.close();
+    connector.destroy();
+    await Promise.all(emulators.map((emulator) => emulator.stop()));
+  };
+  return { emulators, pool };
+}
+
+/** Sessions (over every emulator) in which a guild has a player with a track. */
+function copies(emulators: LavalinkEmulator[], guild: string): number {
+  let count = 0;
+  for (const emulator of emulators)
+    for (const session of emulator.sessions()) if (emulator.player(session.id, guild)?.track) count += 1;
+  return count;
+}
+
+describe('a failover whose node comes back with its session', () => {
+  it('stops moving players, and no guild plays twice', async () => {
+    const { emulators, pool } = await start();
+    const node1 = pool.getNode('node1')!;
+    const track = await longTrack(pool);
+    const guilds = Array.from({ length: 8 }, (_, i) => guildId(i));
+    for (const [i, guild] of guilds.entries())
+      await pool.join({ guildId: guild, channelId: channelId(i), play: track, node: 'node1' });
+    const sessionId = node1.sessionId!;
+    emulators[1]!.setLatency({ restMs: 40 }); // each move takes a while: the node is back mid-way
+
+    const firstMove = nextEvent(pool, 'playerMoved', { timeoutMs: 3000 });
+    const resumed = nextEvent(pool, 'nodeResumed', { timeoutMs: 3000 });
+    emulators[0]!.freeze();
+    await firstMove;
+    emulators[0]!.unfreeze();
+    expect((await resumed).sessionId).toBe(sessionId);
+    await waitFor(() => guilds.every((guild) => copies(emulators, guild) === 1), {
+      what: 'every guild on exactly one server',
+    });
+    await nextEvent(pool, 'failoverEnd', { timeoutMs: 3000 });
+
+    expect(guilds.map((guild) => copies(emulators, guild))).toEqual(guilds.map(() => 1));
+    const stayed = guilds.filter((guild) => pool.getPlayer(guild)!.node === node1);
+    expect(stayed.length).toBeGreaterThan(0);
+    for (const guild of stayed) expect(emulators[0]!.player(sessionId, guild)?.track).toBeTruthy();
+  });
+});
