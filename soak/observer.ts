@@ -1,0 +1,249 @@
+/**
+ * Watches what the emulated servers really play, many times a second, and measures two invariants
+ * from that truth alone (never from what the bot believes):
+ *
+ * - time to a live node: after a failure (kill, freeze, session expiry) silences guilds, how long
+ *   until each plays again on a live node. The clock starts at the failure, or when the bot is back
+ *   if the bot was down (a stopped bot cannot fail over); failures during which no node was live are
+ *   exempt.
+ * - position error after a move: when a guild shows up in a server session it was never seen in,
+ *   its position there is compared with where its last observed player would be now (position plus
+ *   the time since: nothing is paused or sped up in the soak). Moves where the track would have
+ *   ended meanwhile cannot be compared and are only counted; a different track mid-way is an error.
+ *
+ * The guild is audible where a live server has a player with a track; paused sessions count (a
+ * Lavalink keeps playing while the bot is away), frozen and killed servers do not.
+ */
+import type { AudiblePlayer } from '../src/cli/demo/fleet.js';
+import type { NodeFailure, SoakFleet } from './fleet.js';
+
+/** Tracks whose end is this close are not compared (the bot may have moved on). */
+const TRACK_END_MARGIN_MS = 1_000;
+/** Sessions remembered per guild, to tell a move from a return. */
+const KNOWN_SESSIONS = 4;
+/** Placement changes remembered per guild, for the report. */
+const HISTORY = 8;
+
+export interface Recovery {
+  guildId: string;
+  ms: number;
+  cause: string;
+  node: string;
+  /** Ms since the run started when the failure happened. */
+  atMs: number;
+}
+
+export interface PositionError {
+  guildId: string;
+  errorMs: number;
+  detail: string;
+  atMs: number;
+}
+
+interface GuildState {
+  sessions: string[];
+  ref: { trackId: string; position: number; at: number } | null;
+  /** Where it was heard at the last sample (node/session keys). */
+  heard: string;
+  history: string[];
+}
+
+interface PendingFailure {
+  failure: NodeFailure;
+  guilds: Set<string>;
+  /** When the clock started, or null while the bot is down. */
+  startAt: number | null;
+  exempt: boolean;
+}
+
+export class Observer {
+  /** Recoveries measured (failures not exempt). */
+  recoveries = 0;
+  worstRecovery: Recovery | null = null;
+  /** Guilds that took longer than the deadline, or never came back before a checkpoint. */
+  readonly lateRecoveries: Recovery[] = [];
+  exemptFailures = 0;
+  failures = 0;
+  movesCompared = 0;
+  movesAcrossTrackEnd = 0;
+  worstPosition: PositionError | null = null;
+  readonly positionViolations: PositionError[] = [];
+  peakDuplicates = 0;
+  readonly #guilds = new Map<string, GuildState>();
+  readonly #pending: PendingFailure[] = [];
+  #audible = new Map<string, AudiblePlayer[]>();
+  #botUp = true;
+
+  constructor(
+    private readonly fleet: SoakFleet,
+    guildIds: readonly string[],
+    private readonly trackLengths: ReadonlyMap<string, number>,
+    private readonly limits: { liveDeadlineMs: number; positionToleranceMs: number },
+    private readonly runStart: number,
+  ) {
+    for (const guildId of guildIds)
+      this.#guilds.set(guildId, { sessions: [], ref: null, heard: '', history: [] });
+  }
+
+  /** Called with a guild that broke an invariant here (to fetch the bot's side of it). */
+  onViolation: (kind: 'late' | 'position', guildId: string) => void = () => undefined;
+
+  /** Where the servers played a guild, each time that changed (the last few), with run times. */
+  historyOf(guildId: string): readonly string[] {
+    return this.#guilds.get(guildId)?.history ?? [];
+  }
+
+  /** The live placements of every guild at the last sample. */
+  get audible(): ReadonlyMap<string, AudiblePlayer[]> {
+    return this.#audible;
+  }
+
+  /** Reads every server once. */
+  sample(): void {
+    const at = performance.now();
+    const audible = new Map<string, AudiblePlayer[]>();
+    for (const [guildId, placements] of this.fleet.audible()) {
+      const live = placements.filter((placement) => this.fleet.isLive(placement.node));
+      if (live.length > 0) audible.set(guildId, live);
+    }
+    this.#audible = audible;
+    let duplicates = 0;
+    for (const [guildId, state] of this.#guilds) {
+      const live = audible.get(guildId) ?? [];
+      if (live.length > 1) duplicates += 1;
+      this.#follow(guildId, state, live, at);
+    }
+    this.peakDuplicates = Math.max(this.peakDuplicates, duplicates);
+    this.#settleFailures(at);
+  }
+
+  /** A failure silenced what `failure` names: every guild audible there at the last sample. */
+  failure(failure: NodeFailure): void {
+    const guilds = new Set<string>();
+    for (const [guildId, placements] of this.#audible) {
+      const hit = placements.some(
+        (p) => p.node === failure.node && (failure.sessionId === null || p.sessionId === failure.sessionId),
+      );
+      if (hit) guilds.add(guildId);
+    }
+    this.failures += 1;
+    if (guilds.size === 0) return;
+    this.#pending.push({ failure, guilds, startAt: this.#botUp ? failure.at : null, exempt: false });
+  }
+
+  /** The bot stops: running clocks restart when it is back. */
+  botDown(): void {
+    this.#botUp = false;
+    for (const pending of this.#pending) pending.startAt = null;
+  }
+
+  /** The bot is back (its pool connected) at `at`. */
+  botReady(at: number): void {
+    this.#botUp = true;
+    for (const pending of this.#pending) pending.startAt ??= at;
+  }
+
+  /** At a checkpoint: guilds still silent after a failure count as late, with the time so far. */
+  closeFailures(): void {
+    const at = performance.now();
+    for (const pending of this.#pending.splice(0)) {
+      if (pending.exempt) {
+        this.exemptFailures += 1;
+        continue;
+      }
+      for (const guildId of pending.guilds) this.#late(guildId, pending, at - (pending.startAt ?? at));
+    }
+  }
+
+  #follow(guildId: string, state: GuildState, live: readonly AudiblePlayer[], at: number): void {
+    const heard = live.map(
+      (p) => `${p.node}/${p.sessionId.slice(0, 8)} ${p.trackId}@${Math.round(p.position)}`,
+    );
+    const keys = heard.map((entry) => entry.split(' ')[0]).join(', ');
+    if (keys !== state.heard) {
+      state.heard = keys;
+      state.history.push(
+        `${((at - this.runStart) / 1000).toFixed(2)} s: ${heard.length ? heard.join(', ') : 'silent'}`,
+      );
+      if (state.history.length > HISTORY) state.history.shift();
+    }
+    if (live.length === 0) return;
+    let continuing: AudiblePlayer | undefined;
+    for (const placement of live) {
+      if (state.sessions.includes(placement.sessionId)) continuing ??= placement;
+      else {
+        if (state.ref !== null && state.sessions.length > 0) this.#compare(guildId, state.ref, placement, at);
+        state.sessions.push(placement.sessionId);
+        if (state.sessions.length > KNOWN_SESSIONS) state.sessions.shift();
+      }
+    }
+    const anchor = continuing ?? live[0]!;
+    state.ref = { trackId: anchor.trackId, position: anchor.position, at };
+  }
+
+  #compare(guildId: string, ref: NonNullable<GuildState['ref']>, placement: AudiblePlayer, at: number): void {
+    const length = this.trackLengths.get(ref.trackId) ?? Number.POSITIVE_INFINITY;
+    const expected = ref.position + (at - ref.at);
+    if (expected >= length - TRACK_END_MARGIN_MS) {
+      this.movesAcrossTrackEnd += 1;
+      return;
+    }
+    this.movesCompared += 1;
+    const sameTrack = placement.trackId === ref.trackId;
+    const errorMs = sameTrack ? Math.abs(placement.position - expected) : Number.POSITIVE_INFINITY;
+    const detail = sameTrack
+      ? `on ${placement.node} at ${Math.round(placement.position)} ms, expected ${Math.round(expected)} ms`
+      : `on ${placement.node} with track ${placement.trackId}, expected ${ref.trackId} at ${Math.round(expected)} ms`;
+    const error: PositionError = { guildId, errorMs, detail, atMs: Math.round(at - this.runStart) };
+    if (this.worstPosition === null || errorMs > this.worstPosition.errorMs) this.worstPosition = error;
+    if (errorMs >= this.limits.positionToleranceMs) {
+      this.positionViolations.push(error);
+      this.onViolation('position', guildId);
+    }
+  }
+
+  #settleFailures(at: number): void {
+    const othersLive = this.fleet.liveCount();
+    for (let i = this.#pending.length - 1; i >= 0; i--) {
+      const pending = this.#pending[i]!;
+      if (othersLive === 0) pending.exempt = true;
+      for (const guildId of pending.guilds) {
+        if (!this.#audible.has(guildId)) continue;
+        pending.guilds.delete(guildId);
+        if (!pending.exempt && pending.startAt !== null)
+          this.#recovered(guildId, pending, at - pending.startAt);
+      }
+      if (pending.guilds.size === 0) {
+        if (pending.exempt) this.exemptFailures += 1;
+        this.#pending.splice(i, 1);
+      }
+    }
+  }
+
+  #recovered(guildId: string, pending: PendingFailure, ms: number): void {
+    this.recoveries += 1;
+    const recovery = this.#recovery(guildId, pending, ms);
+    if (this.worstRecovery === null || ms > this.worstRecovery.ms) this.worstRecovery = recovery;
+    if (ms > this.limits.liveDeadlineMs) {
+      this.lateRecoveries.push(recovery);
+      this.onViolation('late', guildId);
+    }
+  }
+
+  #late(guildId: string, pending: PendingFailure, ms: number): void {
+    const recovery = this.#recovery(guildId, pending, ms);
+    if (this.worstRecovery === null || ms > this.worstRecovery.ms) this.worstRecovery = recovery;
+    this.lateRecoveries.push({ ...recovery, cause: `${recovery.cause} (not back by the checkpoint)` });
+  }
+
+  #recovery(guildId: string, pending: PendingFailure, ms: number): Recovery {
+    const { failure } = pending;
+    return {
+      guildId,
+      ms: Math.round(ms),
+      cause: failure.cause,
+      node: failure.node,
+      atMs: Math.round(failure.at - this.runStart),
+    };
+  }
+}
