@@ -575,7 +575,22 @@ export class Pool extends TypedEmitter<PoolEvents> {
   }
 
   #canTakePlayers(node: Node): boolean {
-    return node.isReady && node.breaker.state !== 'open' && !(this.#nodeState.get(node)?.draining ?? true);
+    if (!node.isReady || (this.#nodeState.get(node)?.draining ?? true)) return false;
+    // An open breaker whose cooldown is over lets players go again as its probe (it turns halfOpen):
+    // their REST answers close it, or open it again.
+    return node.breaker.state !== 'open' || node.breaker.canAttempt();
+  }
+
+  /** Ms until an open breaker of a ready node lets players go again, or null when none will. */
+  #nextBreakerProbeInMs(): number | null {
+    let soonest: number | null = null;
+    for (const node of this.#nodes.values()) {
+      const until = node.breaker.openUntil;
+      if (!node.isReady || until === null) continue;
+      const inMs = Math.max(0, until - this.options.clock.now());
+      if (soonest === null || inMs < soonest) soonest = inMs;
+    }
+    return soonest;
   }
 
   #candidate(node: Node): NodeCandidate {
@@ -704,6 +719,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       clock: this.options.clock,
       options: this.options.failover,
       playersOn: (node) => this.#playersOn(node),
+      nextProbeInMs: () => this.#nextBreakerProbeInMs(),
       selectFor: (player, exclude) => {
         const node = this.#select({ region: player.voice.region, guildId: player.guildId }, exclude);
         if (node) this.#placed(node);

@@ -30,6 +30,8 @@ export interface FailoverHost {
   readonly clock: Clock;
   readonly options: { enabled: boolean; probeTimeoutMs: number; resumeWaitMs: number; concurrency: number };
   playersOn(node: Node): Player[];
+  /** Ms until a ready node whose breaker is open may take players again, or null when none will. */
+  nextProbeInMs(): number | null;
   /** The best node for the player that is not in `exclude`, or undefined. */
   selectFor(player: Player, exclude: ReadonlySet<Node>): Node | undefined;
   emit<K extends keyof (PlayerEvents & PoolOwnEvents)>(
@@ -58,6 +60,8 @@ export class FailoverManager {
   readonly #waiting = new Map<Node, TimerHandle>();
   /** Players with no node to go to, re-created when any node is ready. */
   readonly #parked = new Set<Player>();
+  /** A retry of the parked players when an open breaker's cooldown ends. */
+  #parkedRetry: TimerHandle | undefined;
   /** Players whose move is under way (a second trigger must not move them twice). */
   readonly #moving = new Set<Player>();
   /**
@@ -145,6 +149,7 @@ export class FailoverManager {
       if (isRestoring) restored.set(to, (restored.get(to) ?? 0) + 1);
     });
     const parked = players.length - moved - gone;
+    this.#retryParkedLater();
     this.#host.emit('failoverEnd', { node, moved, parked, durationMs: this.#host.clock.now() - started });
     this.#reportRestored(restored);
   }
@@ -217,6 +222,8 @@ export class FailoverManager {
   /** Stops every timer. */
   destroy(): void {
     for (const node of [...this.#waiting.keys()]) this.#stopWaiting(node);
+    this.#host.clock.clearTimeout(this.#parkedRetry);
+    this.#parkedRetry = undefined;
     this.#parked.clear();
     this.#restoring.clear();
   }
@@ -306,6 +313,21 @@ export class FailoverManager {
       if (to) restored.set(to, (restored.get(to) ?? 0) + 1);
     });
     this.#reportRestored(restored);
+    this.#retryParkedLater();
+  }
+
+  /**
+   * Players are parked while a ready node's breaker is open (a burst of 5xx during a failover): no
+   * `ready` will come to restore them, so retry when the first breaker lets players go again.
+   */
+  #retryParkedLater(): void {
+    if (this.#parked.size === 0 || this.#parkedRetry !== undefined) return;
+    const inMs = this.#host.nextProbeInMs();
+    if (inMs === null) return; // no ready node: the next `ready` restores them
+    this.#parkedRetry = this.#host.clock.setTimeout(() => {
+      this.#parkedRetry = undefined;
+      this.retryParked();
+    }, inMs + 1);
   }
 
   /** Counts and emits `playersRestored` once per node that got players back. */

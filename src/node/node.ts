@@ -100,6 +100,8 @@ export class Node extends TypedEmitter<NodeEvents> {
         // aborts and close() say nothing about the server.
         if (info.status !== null ? info.status >= 500 : !isOwnCancellation(info.error))
           this.breaker.recordFailure();
+        else if (info.status !== null && (this.breaker.failures > 0 || this.breaker.state !== 'closed'))
+          this.breaker.recordSuccess(); // the server answers again: consecutive failures end here
         const relay = this.#relay?.hasListeners('nodeRestRequest') ? this.#relay : null;
         if (relay === null && !this.hasListeners('restRequest')) return;
         const event = { ...info, node: this.identifier };

@@ -1,0 +1,92 @@
+/**
+ * A node's breaker opened by REST 5xx closes again when the server answers, and players parked
+ * because every ready node's breaker was open go there once its cooldown ends (no `ready` comes to
+ * restore them: the sockets never dropped). Found by the chaos soak.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Pool } from '../../src/pool.js';
+import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
+import { waitFor } from '../helpers/events.js';
+import { TEST_USER_ID, channelId, guildId, longTrack } from '../helpers/cluster.js';
+
+const COOLDOWN_MS = 40;
+let emulators: LavalinkEmulator[] = [];
+let pool: Pool | undefined;
+
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+  await Promise.all(emulators.map((e) => e.stop()));
+  emulators = [];
+});
+
+async function startPool(count: number): Promise<Pool> {
+  emulators = Array.from({ length: count }, () => new LavalinkEmulator({ password: 'pw' }));
+  await Promise.all(emulators.map((e) => e.start()));
+  pool = new Pool({
+    nodes: emulators.map((e, i) => ({
+      identifier: `node${i + 1}`,
+      uri: e.url,
+      password: e.password,
+      heartbeatMs: 1000,
+      requestTimeoutMs: 1000,
+      reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
+      breaker: { failureThreshold: 2, cooldownMs: COOLDOWN_MS },
+    })),
+    connector: new TestConnector({ userId: TEST_USER_ID }),
+    failover: { probeTimeoutMs: 200, resumeWaitMs: 300 },
+    store: false,
+    waitForAllNodes: true,
+  });
+  pool.on('error', () => undefined);
+  await pool.connect();
+  // Let the requests every node makes after ready (resume setup, /v4/info) land first: a success
+  // between two failures rightly resets the count.
+  await waitFor(
+    () =>
+      emulators.every((e) => (e.counters().info ?? 0) >= 1 && (e.counters().session ?? 0) >= 1) &&
+      [...pool!.nodes.values()].every((node) => node.canResume === true),
+    { what: 'the requests after ready' },
+  );
+  return pool;
+}
+
+describe('circuit breaker recovery', () => {
+  it('closes when the server answers again after the cooldown', async () => {
+    const node = (await startPool(1)).getNode('node1')!;
+    emulators[0]!.failNextRequests(2, { route: 'version', status: 503 });
+    for (let i = 0; i < 2; i++) await node.rest.version({ retries: 0 }).catch(() => undefined);
+    expect(node.breaker.state).toBe('open');
+    await waitFor(() => Date.now() >= node.breaker.openUntil!, { what: 'the cooldown over' });
+    await node.rest.version({ retries: 0 });
+    expect(node.breaker.state).toBe('closed');
+    expect(node.breaker.failures).toBe(0);
+  });
+
+  it('re-creates parked players on a node whose breaker cooldown ended', async () => {
+    const p = await startPool(2);
+    const track = await longTrack(p);
+    const players = await Promise.all(
+      [0, 1, 2].map((i) =>
+        p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
+      ),
+    );
+    const node2 = p.getNode('node2')!;
+    emulators[1]!.failNextRequests(2, { route: 'version', status: 503 });
+    for (let i = 0; i < 2; i++) await node2.rest.version({ retries: 0 }).catch(() => undefined);
+    expect(node2.breaker.state).toBe('open');
+    await emulators[0]!.kill();
+    await waitFor(
+      () =>
+        players.every(
+          (player) =>
+            emulators[1]!.player(node2.sessionId!, player.guildId)?.track?.info.identifier !== undefined,
+        ),
+      { what: 'every player playing on node2 once its breaker let players go' },
+    );
+    await waitFor(() => p.metrics().parkedPlayers === 0, { what: 'nothing parked' });
+    for (const player of players) expect(player.node).toBe(node2);
+    expect(node2.breaker.state).toBe('closed');
+    expect(p.metrics().parkedPlayers).toBe(0);
+  });
+});
