@@ -498,6 +498,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
     const attached: Player[] = [];
     const missing: Player[] = [];
     for (const player of this.#playersOn(node)) {
+      // Being moved here right now: the server's list predates the move, which carries everything.
+      if (this.#failover.isMoving(player)) continue;
       const server = onServer.get(player.guildId);
       if (!server) missing.push(player);
       else if (server.track === null && player.track !== null) {

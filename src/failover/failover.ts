@@ -190,6 +190,11 @@ export class FailoverManager {
     this.#restoring.add(player);
   }
 
+  /** Whether a move (or re-creation) of `player` is under way. */
+  isMoving(player: Player): boolean {
+    return this.#moving.has(player);
+  }
+
   /** Whether `player` was restored from a store and is not back on a node yet. */
   isRestoring(player: Player): boolean {
     return this.#restoring.has(player);
