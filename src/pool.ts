@@ -15,6 +15,8 @@ import { penaltyBreakdown, neutralStatsPenalty } from './node/penalty.js';
 import type { PenaltyBreakdown } from './node/penalty.js';
 import { Player } from './player/player.js';
 import { Queue } from './player/queue.js';
+import { createTrackInterner } from './player/player-snapshot.js';
+import type { TrackInterner } from './player/player-snapshot.js';
 import { StateManager } from './persistence/state-manager.js';
 import type { SavedPlayer } from './persistence/snapshot.js';
 import type { Playable, PlayerHost, PlayOptions } from './player/player.js';
@@ -337,12 +339,14 @@ export class Pool extends TypedEmitter<PoolEvents> {
         node.setSessionId(sessionId);
     }
     let count = 0;
+    // One object per distinct track across every restored queue, not a parsed copy per occurrence.
+    const intern = createTrackInterner();
     for (const snapshot of players) {
       if (this.#players.has(snapshot.guildId)) continue;
       const node = this.#nodes.get(snapshot.node);
       const resumable =
         snapshot.sessionId !== null && node?.sessionId === snapshot.sessionId && !node.isReady;
-      if (this.#restorePlayer(snapshot, resumable)) count += 1;
+      if (this.#restorePlayer(snapshot, resumable, intern)) count += 1;
     }
     // Restored after connect() (restoreOnConnect: false): re-create the parked ones now.
     if (count > 0 && this.#anyReadyNode()) this.#failover.retryParked();
@@ -523,15 +527,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
       [...onServer.keys()].filter((guildId) => this.#players.get(guildId)?.node !== node),
     );
     this.#failover.resumed(node, attached);
-    const recreations = missing.map((player) =>
-      this.#failover.recreate(player, node).then(
-        () => player,
-        (error: unknown) =>
-          void this.emit(
-            'error',
-            asLavafleetError(error, `re-creating the player of guild ${player.guildId}`),
-          ),
-      ),
+    const recreations = missing.map(async (player) =>
+      (await this.#failover.recreateOrMove(player, node)) === node ? player : undefined,
     );
     void Promise.all(recreations).then((recreated) =>
       this.#failover.resumed(
@@ -682,10 +679,10 @@ export class Pool extends TypedEmitter<PoolEvents> {
    * (or the session-lost re-creation); anywhere else it is parked and re-created on the first ready
    * node, then re-joins voice through the connector (the old Discord voice session died with the bot).
    */
-  #restorePlayer(snapshot: SavedPlayer, resumable: boolean): Player | null {
+  #restorePlayer(snapshot: SavedPlayer, resumable: boolean, intern: TrackInterner): Player | null {
     let queue: Queue;
     try {
-      queue = Queue.fromJSON(snapshot.queue);
+      queue = Queue.fromJSON(snapshot.queue, intern);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const message = `The saved queue of guild ${snapshot.guildId} was skipped (${reason}); the player restores with an empty queue`;
@@ -705,7 +702,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       selfMute: snapshot.selfMute,
       queue,
     });
-    player.restoreState(snapshot);
+    player.restoreState(snapshot, intern);
     this.#players.set(player.guildId, player);
     this.#failover.restoring(player);
     if (!savedNode || !resumable) {

@@ -210,6 +210,28 @@ export class FailoverManager {
     await player.recreateOn(node);
   }
 
+  /**
+   * {@link recreate} on `node`, and when that fails, a move to the best other node (parked if there is
+   * none), so a failed re-creation never leaves a player silent. Resolves with where it plays, or null.
+   */
+  async recreateOrMove(player: Player, node: Node): Promise<Node | null> {
+    try {
+      await this.recreate(player, node);
+      return node;
+    } catch (error) {
+      this.counters.movesFailed += 1;
+      this.#host.debug('re-creation failed, moving the player', () => ({
+        guildId: player.guildId,
+        node: node.identifier,
+        error: String(error),
+      }));
+    }
+    const isRestoring = this.#restoring.has(player);
+    const to = await this.#moveOne(player, new Set([node]), undefined, 'failover');
+    if (to && isRestoring) this.#reportRestored(new Map([[to, 1]]));
+    return to;
+  }
+
   /** Players back on `node` after its session resumed (or re-created there): restored ones count in `playersRestored`. */
   resumed(node: Node, players: readonly Player[]): void {
     let count = 0;

@@ -41,4 +41,38 @@ describe('a resumed session', () => {
     expect(emulator.player(sessionId, kept.guildId)?.track?.info.identifier).toBe(track.info.identifier);
     expect(kept.node).toBe(node);
   });
+
+  it('moves a player whose re-creation fails to another node instead of leaving it silent', async () => {
+    // Found by the chaos soak (seed 42): a resumed session had lost a player, its re-creation hit a
+    // 5xx burst, and the player stayed on that node believing it played.
+    cluster = await startCluster(2);
+    const c = cluster;
+    const [emulator1, emulator2] = [c.emulators[0]!, c.emulators[1]!];
+    const node1 = c.pool.getNode('node1')!;
+    const node2 = c.pool.getNode('node2')!;
+    const track = await longTrack(c.pool);
+    const player = await c.pool.join({
+      guildId: guildId(3),
+      channelId: channelId(3),
+      node: 'node1',
+      play: track,
+    });
+    const sessionId = node1.sessionId!;
+
+    emulator1.rejectHandshake(503, 2);
+    emulator1.dropConnection();
+    await waitFor(() => !node1.isReady, { what: 'node1 down' });
+    // The track stops on the server and its events are lost: on resume the player must be re-created.
+    expect(emulator1.finishTrack(sessionId, player.guildId, 'cleanup')).toBe(true);
+    emulator1.dropQueuedMessages(sessionId);
+    emulator1.failNextRequests(1, { route: 'player', status: 500 });
+
+    await waitFor(() => emulator2.player(node2.sessionId!, player.guildId)?.track != null, {
+      what: 'the player playing on node2',
+    });
+    expect(player.node).toBe(node2);
+    expect(emulator2.player(node2.sessionId!, player.guildId)!.track!.info.identifier).toBe(
+      track.info.identifier,
+    );
+  });
 });
