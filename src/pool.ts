@@ -661,7 +661,10 @@ export class Pool extends TypedEmitter<PoolEvents> {
         const player = this.#players.get(guildId);
         if (!player) return null;
         savedAs.set(player, { key: fingerprint(player), data: player.data });
-        return { ...player.toJSON(), sessionId: player.node.sessionId };
+        const formerSession = this.#failover.leftBehind(player);
+        return formerSession
+          ? { ...player.toJSON(), sessionId: player.node.sessionId, formerSession }
+          : { ...player.toJSON(), sessionId: player.node.sessionId };
       },
       collectChanges: (markDirty) => {
         for (const player of this.#players.values()) {

@@ -75,6 +75,12 @@ export class FailoverManager {
    * DELETE would remove the new player.
    */
   readonly #deletions = new Map<Node, Map<string, Promise<void>>>();
+  /**
+   * Players moved off a node that was down while its Lavalink session may still hold (and play) them,
+   * with that session: saved with the player, so a bot restarted before the node came back resumes
+   * the session and deletes the copy left there (see {@link leftBehind}).
+   */
+  readonly #leftBehind = new Map<Player, { node: string; sessionId: string }>();
   readonly counters: FailoverCounters = { failovers: 0, playersMoved: 0, playersRestored: 0, movesFailed: 0 };
 
   constructor(host: FailoverHost) {
@@ -102,6 +108,9 @@ export class FailoverManager {
   /** The node is ready again (resumed or not: a resumed session is cleaned by {@link cleanGhosts}). */
   nodeReady(node: Node, _resumed: boolean): void {
     this.#stopWaiting(node);
+    // Resumed: the session's strays are deleted now (cleanGhosts). Not resumed: the session is gone.
+    for (const [player, left] of this.#leftBehind)
+      if (left.node === node.identifier) this.#leftBehind.delete(player);
     if (this.#parked.size > 0) void this.#restoreParked();
   }
 
@@ -190,6 +199,11 @@ export class FailoverManager {
     this.#restoring.add(player);
   }
 
+  /** The session of a node that was down when `player` moved off it, and may still play it; or null. */
+  leftBehind(player: Player): { node: string; sessionId: string } | null {
+    return this.#leftBehind.get(player) ?? null;
+  }
+
   /** Whether a move (or re-creation) of `player` is under way. */
   isMoving(player: Player): boolean {
     return this.#moving.has(player);
@@ -241,6 +255,7 @@ export class FailoverManager {
 
   /** Forgets a player (destroyed). */
   forget(player: Player): void {
+    this.#leftBehind.delete(player);
     this.#parked.delete(player);
     this.#moving.delete(player);
     this.#restoring.delete(player);
@@ -307,6 +322,8 @@ export class FailoverManager {
           await player.recreateOn(next);
           this.#parked.delete(player);
           this.#restoring.delete(player);
+          if (from !== next && !from.isReady && from.sessionId !== null)
+            this.#leftBehind.set(player, { node: from.identifier, sessionId: from.sessionId });
           this.counters.playersMoved += 1;
           if (from !== next || reason === 'sessionLost')
             this.#host.emit('playerMoved', { player, from, to: next, reason });

@@ -14,6 +14,12 @@ import type { PlayerSnapshot } from '../player/player-snapshot.js';
 export interface SavedPlayer extends PlayerSnapshot {
   /** Session of `node` the player was in, or null when unknown (it is then re-created). */
   sessionId: string | null;
+  /**
+   * A session of another node that may still play a copy of this player: it moved off that node
+   * while the node was down. A restarted bot resumes it (when no player is in another session of that
+   * node) and deletes the copy.
+   */
+  formerSession?: { node: string; sessionId: string };
 }
 
 /** Parses and checks a saved player. Throws a LavafleetError (ERR_STORE) naming the key. */
@@ -49,6 +55,16 @@ export function parsePlayerSnapshot(key: string, raw: string): SavedPlayer {
   }
   if (typeof value.queue !== 'object' || value.queue === null) throw bad(key, '`queue` is missing');
   if (typeof value.filters !== 'object' || value.filters === null) throw bad(key, '`filters` is missing');
+  const former = value.formerSession as Record<string, unknown> | undefined;
+  if (
+    former !== undefined &&
+    (typeof former !== 'object' ||
+      former === null ||
+      typeof former.node !== 'string' ||
+      typeof former.sessionId !== 'string')
+  ) {
+    throw bad(key, '`formerSession` is not { node, sessionId }');
+  }
   return { ...(value as unknown as PlayerSnapshot), sessionId };
 }
 

@@ -184,6 +184,15 @@ function sessionsToResume(players: readonly SavedPlayer[]): Map<string, string> 
     }
     if (best) sessions.set(node, best.sessionId);
   }
+  // A node none of the players is on may still hold copies of players that moved off it while it was
+  // down: resume that session, so the copies are deleted (the latest one wins).
+  const latest = new Map<string, number>();
+  for (const { formerSession, timestamp } of players) {
+    if (!formerSession || votes.has(formerSession.node)) continue;
+    if (timestamp < (latest.get(formerSession.node) ?? -Infinity)) continue;
+    latest.set(formerSession.node, timestamp);
+    sessions.set(formerSession.node, formerSession.sessionId);
+  }
   return sessions;
 }
 

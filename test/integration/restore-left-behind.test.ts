@@ -1,0 +1,88 @@
+/**
+ * Found by the chaos soak (seeds 12, 14, 21, 42): a player moved off a node whose socket was down but
+ * whose server lived on left a copy playing in that node's paused session. When the bot restarted
+ * before the node came back, nothing it saved named that session, so the copy played on for the
+ * whole resume window next to the moved player. The moved player's snapshot now names the session,
+ * and the restarted bot resumes it and deletes the copy.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/persistence/memory-store.js';
+import { Pool } from '../../src/pool.js';
+import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
+import { TEST_USER_ID, channelId, guildId, longTrack } from '../helpers/cluster.js';
+import { waitFor } from '../helpers/events.js';
+
+let emulators: LavalinkEmulator[] = [];
+const pools: Pool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+  await Promise.all(emulators.map((e) => e.stop()));
+  emulators = [];
+});
+
+function bot(store: MemoryStore): Pool {
+  const pool = new Pool({
+    nodes: emulators.map((e, i) => ({
+      identifier: `node${i + 1}`,
+      uri: e.url,
+      password: e.password,
+      heartbeatMs: 1000,
+      requestTimeoutMs: 1000,
+      reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
+    })),
+    connector: new TestConnector({ userId: TEST_USER_ID }),
+    failover: { probeTimeoutMs: 200, resumeWaitMs: 100 },
+    store,
+    waitForAllNodes: true,
+  });
+  pool.on('error', () => undefined);
+  pools.push(pool);
+  return pool;
+}
+
+it('a restarted bot resumes the session a player was moved out of and deletes the copy left there', async () => {
+  emulators = [new LavalinkEmulator({ password: 'pw' }), new LavalinkEmulator({ password: 'pw' })];
+  await Promise.all(emulators.map((e) => e.start()));
+  const [emulator1, emulator2] = [emulators[0]!, emulators[1]!];
+  const store = new MemoryStore();
+  const first = bot(store);
+  await first.connect();
+  await waitFor(() => first.getNode('node1')!.canResume === true, { what: 'resume configured' });
+  const track = await longTrack(first);
+  const player = await first.join({
+    guildId: guildId(1),
+    channelId: channelId(1),
+    node: 'node1',
+    play: track,
+  });
+  const oldSession = first.getNode('node1')!.sessionId!;
+
+  // node1's socket drops and its handshakes are refused, but the server lives: after the resume
+  // wait the player moves to node2, and its copy plays on in node1's paused session.
+  emulator1.rejectHandshake(503, 1_000_000);
+  emulator1.dropConnection();
+  await waitFor(
+    () => player.node.identifier === 'node2' && emulator2.players(player.node.sessionId!).length === 1,
+    {
+      what: 'the player moved to node2',
+    },
+  );
+  expect(emulator1.player(oldSession, player.guildId)?.track).toBeTruthy();
+
+  await first.close(); // a redeploy before node1 came back
+  await waitFor(() => emulator2.sessions().every((session) => session.status === 'paused'), {
+    what: "node2's session paused",
+  });
+  emulator1.resetFaults();
+  const second = bot(store);
+  await second.connect();
+  await waitFor(() => emulator1.player(oldSession, player.guildId) === undefined, {
+    what: 'the copy in the old session deleted',
+  });
+  expect(second.getNode('node1')!.sessionId).toBe(oldSession);
+  const restored = second.getPlayer(player.guildId)!;
+  expect(restored.node.identifier).toBe('node2');
+  expect(emulator2.player(restored.node.sessionId!, player.guildId)?.track?.info.identifier).toBe(
+    track.info.identifier,
+  );
+});
