@@ -17,8 +17,8 @@ import { retry } from '../resilience/retry.js';
 import { FilterBuilder, normalizeFilters, speedOf } from './filters.js';
 import type { DestroyReason, MoveReason, PlayerEvents } from './player-events.js';
 import { NEXT_TRACK_BACKOFF, NEXT_TRACK_RETRIES, isNodeSideFailure } from './next-track-retry.js';
-import { PLAYER_SNAPSHOT_VERSION, estimatePosition } from './player-snapshot.js';
-import type { PlayerSnapshot } from './player-snapshot.js';
+import { PLAYER_SNAPSHOT_VERSION, estimateOverrun, estimatePosition } from './player-snapshot.js';
+import type { PlayerSnapshot, TrackInterner } from './player-snapshot.js';
 import { Queue } from './queue.js';
 import { voiceCloseAction } from './voice-close-policy.js';
 import type { VoiceConnection } from './voice-state.js';
@@ -105,6 +105,12 @@ export class Player {
   #starting: Track | null = null;
   /** Stops the retries of a next track that a node that is up did not start. */
   #nextTrackRetry: AbortController | null = null;
+  /**
+   * A player restored from a store and not back on Lavalink yet. 'saved': its saved track may have
+   * ended (and the tracks after it) while the bot was down, so its re-creation first catches the queue
+   * up; 'queueEnded': it did and the queue ran out, so `queueEnd` is emitted once it is re-created.
+   */
+  #restored: 'saved' | 'queueEnded' | null = null;
 
   /** @internal Players are created by the pool: {@link Pool.join}. */
   constructor(init: PlayerInit) {
@@ -343,9 +349,13 @@ export class Player {
 
   // ---- internal: called by the pool, failover and persistence ----
 
-  /** @internal Restores the state of a snapshot (before {@link recreateOn}). */
-  restoreState(snapshot: PlayerSnapshot): void {
-    this.#track = snapshot.track;
+  /**
+   * @internal Restores the state of a snapshot (before {@link recreateOn}). `intern` gives the one
+   * object to keep for the track (the one its queue holds, and other players'), see `createTrackInterner`.
+   */
+  restoreState(snapshot: PlayerSnapshot, intern: TrackInterner = (track) => track): void {
+    this.#track = snapshot.track === null ? null : intern(snapshot.track);
+    this.#restored = 'saved';
     this.#paused = snapshot.paused;
     this.#volume = snapshot.volume;
     this.#endTime = snapshot.endTime;
@@ -361,9 +371,11 @@ export class Player {
   /**
    * @internal Creates this player on `node` with everything it had, in one request: voice, track at
    * the estimated position, paused, volume, filters, end time. Switches the player to `node` only
-   * when the node accepted it.
+   * when the node accepted it. A restored player whose track ended while the bot was down is
+   * re-created where its queue is by now (see {@link Queue.advancePast}), idle if the queue ran out.
    */
   async recreateOn(node: Node): Promise<void> {
+    if (this.#restored === 'saved') this.#catchUp();
     const voice = this.voice.toLavalink();
     const body: UpdatePlayerRequest = {
       volume: this.#volume,
@@ -389,6 +401,38 @@ export class Player {
     }
     this.voice.markSent(voice !== null);
     this.#anchor(position);
+    const queueEnded = this.#restored === 'queueEnded';
+    this.#restored = null;
+    if (queueEnded) {
+      this.#host.emit('queueEnd', { player: this });
+      this.#startIdle();
+    }
+  }
+
+  /**
+   * Replays on the queue the track ends a restored player missed while the bot was down, as
+   * `#onTrackEnd` would have, so it is re-created on the track that plays by now, at its offset.
+   */
+  #catchUp(): void {
+    const now = this.#host.clock.now();
+    const overrun = estimateOverrun(
+      {
+        track: this.#track,
+        position: this.#anchorPosition,
+        timestamp: this.#anchorAt,
+        paused: this.#paused,
+        endTime: this.#endTime,
+      },
+      now,
+      this.#speed,
+    );
+    if (overrun === null) return;
+    const next = this.queue.advancePast(overrun);
+    this.#setTrack(next?.track ?? null);
+    this.#endTime = null;
+    this.#anchor(next?.position ?? 0, now);
+    if (!next) this.#restored = 'queueEnded';
+    this.#host.markDirty(this);
   }
 
   /**
@@ -427,6 +471,7 @@ export class Player {
 
   /** @internal Takes only the connection state from the server (voice up, ping, volume). */
   syncVoiceState(server: LavalinkPlayer): void {
+    this.#restored = null; // back in its resumed session: the server's state rules from now
     this.#connected = server.state.connected;
     this.#ping = server.state.ping;
     this.#volume = server.volume;

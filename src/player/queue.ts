@@ -53,6 +53,14 @@ export interface TrackEndOptions {
   failed?: boolean;
 }
 
+/** Where playback is, as {@link Queue.advancePast} works it out. */
+export interface QueuePosition {
+  /** The track playing (the queue's current track). */
+  track: Track;
+  /** Position in the track, in ms. */
+  position: number;
+}
+
 /** A plain-JSON snapshot of a queue, as produced by {@link Queue.toJSON}. */
 export interface QueueSnapshot {
   current: Track | null;
@@ -85,17 +93,26 @@ export class Queue implements Iterable<Track> {
     this.#loop = requireLoop('loop', options.loop ?? DEFAULT_QUEUE_OPTIONS.loop);
   }
 
-  /** Rebuilds a queue from {@link toJSON} output; throws a TypeError on anything else. */
-  static fromJSON(snapshot: unknown): Queue {
+  /**
+   * Rebuilds a queue from {@link toJSON} output; throws a TypeError on anything else. `intern` maps
+   * each parsed track to the one object to keep for it (see `createTrackInterner`), so that queues
+   * restored together share equal tracks instead of holding a parsed copy each.
+   */
+  static fromJSON(snapshot: unknown, intern: (track: Track) => Track = (track) => track): Queue {
     const data = requireObject('snapshot', snapshot);
     const queue = new Queue({
       historyLimit: requireNumber('snapshot.historyLimit', data.historyLimit, { min: 0, integer: true }),
       loop: requireLoop('snapshot.loop', data.loop),
     });
-    queue.#current = data.current === null ? null : requireTrack('snapshot.current', data.current);
-    queue.#upcoming = requireTrackList('snapshot.tracks', data.tracks);
+    // Everything is checked before anything is interned: a bad snapshot leaves the interner as it was.
+    const current = data.current === null ? null : requireTrack('snapshot.current', data.current);
+    const upcoming = requireTrackList('snapshot.tracks', data.tracks);
     const history = requireTrackList('snapshot.history', data.history);
-    queue.#history = history.slice(Math.max(0, history.length - queue.historyLimit));
+    queue.#current = current === null ? null : intern(current);
+    queue.#upcoming = upcoming.map((track) => intern(track));
+    queue.#history = history
+      .slice(Math.max(0, history.length - queue.historyLimit))
+      .map((track) => intern(track));
     return queue;
   }
 
@@ -311,6 +328,28 @@ export class Queue implements Iterable<Track> {
     return this.next();
   }
 
+  /**
+   * Replays the automatic advances of tracks that ended unseen (the bot was down while playback time
+   * ran on): the current track ended `overrunMs` ago, in track time. Each step is {@link next}, so
+   * loop modes and the history behave as if every end had been seen; a stream, or a track longer than
+   * what is left, stops the walk. Returns the track playing now and the position into it, or `null`
+   * when the queue ran out.
+   */
+  advancePast(overrunMs: number): QueuePosition | null {
+    let remaining = this.#withoutWholeTurns(
+      requireNumber('overrunMs', overrunMs, { min: 0, max: Number.MAX_VALUE }),
+    );
+    // Loop 'track' (or loop 'queue' over tracks with no length) would repeat the same step forever.
+    const repeats = this.#loop === 'track' || (this.#loop === 'queue' && this.#turnMs() === 0);
+    for (let track = this.next(); track !== null; track = this.next()) {
+      const length = lengthOf(track);
+      if (remaining < length) return { track, position: remaining };
+      if (repeats) return { track, position: length > 0 ? remaining % length : 0 };
+      remaining -= length;
+    }
+    return null;
+  }
+
   /** A plain-JSON snapshot (fresh arrays, same Track objects); {@link Queue.fromJSON} restores it. */
   toJSON(): QueueSnapshot {
     return {
@@ -334,6 +373,27 @@ export class Queue implements Iterable<Track> {
     return this.#current;
   }
 
+  /**
+   * With loop 'queue', a whole turn of the queue leaves it as it was except for the history: drops the
+   * whole turns from `overrunMs` but those needed to refill the history, so the walk stays short.
+   */
+  #withoutWholeTurns(overrunMs: number): number {
+    if (this.#loop !== 'queue' || this.#current === null) return overrunMs;
+    const turnMs = this.#turnMs();
+    if (!(turnMs > 0 && Number.isFinite(turnMs))) return overrunMs;
+    const turnLength = this.#upcoming.length + 1;
+    const kept = Math.ceil(this.historyLimit / turnLength);
+    const dropped = Math.floor(overrunMs / turnMs) - kept;
+    return dropped > 0 ? overrunMs - dropped * turnMs : overrunMs;
+  }
+
+  /** Playback time of one turn of the queue (current and upcoming); Infinity with a stream in it. */
+  #turnMs(): number {
+    let total = this.#current === null ? 0 : lengthOf(this.#current);
+    for (const track of this.#upcoming) total += lengthOf(track);
+    return total;
+  }
+
   #remember(track: Track): void {
     if (this.historyLimit === 0) return;
     this.#history.push(track);
@@ -353,6 +413,13 @@ export class Queue implements Iterable<Track> {
 }
 
 const CHUNK = 10_000;
+
+/** Playback time of a track: endless for a stream; a saved length that is not a number counts as 0. */
+function lengthOf(track: Track): number {
+  const { isStream, length } = track.info;
+  if (isStream) return Infinity;
+  return typeof length === 'number' && length > 0 ? length : 0;
+}
 
 function isTrackList(value: Track | readonly Track[]): value is readonly Track[] {
   return Array.isArray(value);
