@@ -14,6 +14,7 @@ import type { NodeInfo } from '../protocol/info.js';
 import type { ReadyMessage } from '../protocol/messages.js';
 import type { Stats } from '../protocol/stats.js';
 import { backoffDelay } from '../resilience/backoff.js';
+import { retry } from '../resilience/retry.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { TimerHandle } from '../util/clock.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -77,6 +78,8 @@ export class Node extends TypedEmitter<NodeEvents> {
   #resyncing = false;
   /** Counts re-syncs, so a stale one never ends a newer one's window. */
   #resyncs = 0;
+  /** Stops the re-sync's retries when the socket ends or the node closes. */
+  #resyncAbort: AbortController | null = null;
   #closing = false;
   #relay: EventRelay | null = null;
 
@@ -203,6 +206,7 @@ export class Node extends TypedEmitter<NodeEvents> {
     const socket = this.#socket;
     this.#socket = null;
     socket?.close(1000, 'closed by lavafleet', { silent: true });
+    this.#resyncAbort?.abort();
     this.rest.close();
     if (this.#status !== 'disconnected') this.#setStatus('disconnected');
     this.#settleWaiters(new LavafleetError(ErrorCodes.NodeClosed, `Node ${this.identifier} was closed`));
@@ -369,25 +373,54 @@ export class Node extends TypedEmitter<NodeEvents> {
     }
   }
 
+  /**
+   * Reads the resumed session's players and emits `resumed`. A server that answers 5xx or not at all
+   * (a burst of errors right after the resume) is asked again with backoff for as long as the session
+   * stays connected: without this re-sync the pool would never re-attach the session's players.
+   */
   async #resync(sessionId: string): Promise<void> {
     const resync = ++this.#resyncs;
     this.#resyncing = true;
+    const abort = new AbortController();
+    this.#resyncAbort?.abort();
+    this.#resyncAbort = abort;
+    const current = () => this.#resyncs === resync && this.#sessionId === sessionId && this.isReady;
+    let requestedAt = 0;
     try {
-      const requestedAt = this.options.clock.now();
-      const players = await this.rest.getPlayers();
-      if (this.#sessionId === sessionId && this.#status === 'connected') {
-        this.emit('resumed', { node: this.identifier, sessionId, players, requestedAt });
-      }
+      const players = await retry(
+        () => {
+          requestedAt = this.options.clock.now();
+          return this.rest.getPlayers({ signal: abort.signal });
+        },
+        {
+          retries: Infinity,
+          policy: RESYNC_BACKOFF,
+          clock: this.options.clock,
+          random: this.options.random,
+          signal: abort.signal,
+          shouldRetry: (error, attempt) => {
+            if (!current() || !isServerSideFailure(error)) return false;
+            this.emit(
+              'error',
+              asLavafleetError(error, `re-syncing players after resume (attempt ${attempt})`),
+            );
+            return true;
+          },
+        },
+      );
+      if (current()) this.emit('resumed', { node: this.identifier, sessionId, players, requestedAt });
     } catch (error) {
-      this.emit('error', asLavafleetError(error, 're-syncing players after resume'));
+      if (current()) this.emit('error', asLavafleetError(error, 're-syncing players after resume'));
     } finally {
       if (this.#resyncs === resync) this.#resyncing = false;
+      if (this.#resyncAbort === abort) this.#resyncAbort = null;
     }
   }
 
   #onEnd(end: SocketEnd): void {
     this.#socket = null;
     this.#resyncing = false;
+    this.#resyncAbort?.abort();
     this.options.clock.clearTimeout(this.#readyTimer);
     if (this.#closing) return;
     if (end.kind === 'rejected' && handshakePolicy(end.status) === 'fatal') {
@@ -482,4 +515,14 @@ function rejectedError(identifier: string, status: number): LavafleetError {
 function isOwnCancellation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === ErrorCodes.Aborted || code === ErrorCodes.NodeClosed;
+}
+
+/** Between attempts of the post-resume re-sync: quick at first, as the server just answered a handshake. */
+const RESYNC_BACKOFF = Object.freeze({ baseDelayMs: 250, maxDelayMs: 5_000, jitter: 'full' as const });
+
+/** A failure on the server's side or on the way (5xx, timeout, network): worth asking again. */
+function isServerSideFailure(error: unknown): boolean {
+  if (error instanceof LavalinkRestError) return error.status >= 500;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === ErrorCodes.Network || code === ErrorCodes.Timeout;
 }

@@ -5,7 +5,7 @@ import type { EmitterEvents as EventsOf, TypedEmitter } from '../../src/util/typ
 export function nextEvent<T extends TypedEmitter<any>, K extends keyof EventsOf<T> & string>(
   emitter: T,
   event: K,
-  { timeoutMs = 3000, filter }: { timeoutMs?: number; filter?: (payload: EventsOf<T>[K]) => boolean } = {},
+  { timeoutMs = 8000, filter }: { timeoutMs?: number; filter?: (payload: EventsOf<T>[K]) => boolean } = {},
 ): Promise<EventsOf<T>[K]> {
   const source = emitter as unknown as TypedEmitter<EventsOf<T>>;
   return new Promise((resolve, reject) => {
@@ -36,7 +36,7 @@ export function recordEvents<T extends TypedEmitter<any>>(
 /** Polls `condition` every 5 ms until it holds or `timeoutMs` passes. */
 export async function waitFor(
   condition: () => boolean,
-  { timeoutMs = 3000, what = 'condition' } = {},
+  { timeoutMs = 8000, what = 'condition' } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {

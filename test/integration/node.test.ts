@@ -242,6 +242,24 @@ describe('Node against the emulator', () => {
     expect(node.status).toBe('connected');
   });
 
+  it('re-syncs a resumed session even when the server answers its first player reads with 5xx', async () => {
+    // Found by the chaos soak: a burst of 5xx right after a resume failed the one GET, no `resumed`
+    // came, and the pool never re-attached that session's players.
+    const node = makeNode({ resume: { enabled: true, timeoutMs: 60_000 } });
+    await node.connect();
+    await waitFor(() => node.canResume === true, { what: 'resume configured' });
+    await node.rest.updatePlayer('300000000000000001', { voice });
+    const sessionId = node.sessionId!;
+    const errors = recordEvents(node, ['error']);
+    const resumed = nextEvent(node, 'resumed');
+    emulator.failNextRequests(8, { route: 'players', status: 503 });
+    emulator.dropConnection();
+    const event = await resumed;
+    expect(event.sessionId).toBe(sessionId);
+    expect(event.players.map((p) => p.guildId)).toEqual(['300000000000000001']);
+    expect(errors.log.length).toBeGreaterThan(0);
+  });
+
   it('ignores a second ready on an open connection and keeps its session', async () => {
     const node = makeNode();
     await node.connect();
