@@ -19,7 +19,7 @@ const remote = await RemoteEmulators.start();
 // No periodic frames: only the blasted ones reach the client while measuring.
 const emulator = await remote.start('A', { playerUpdateIntervalMs: 3_600_000, statsIntervalMs: 3_600_000 });
 
-let onFrame;
+let onFrame = () => {}; // frames before the first round (a player just started) are not counted
 let close;
 if (kind === 'floor') {
   // The floor: a bare ws client that only JSON.parses each frame.
