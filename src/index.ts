@@ -43,7 +43,14 @@ export { PLAYER_SNAPSHOT_VERSION } from './player/player-snapshot.js';
 export type { PlayerSnapshot } from './player/player-snapshot.js';
 export { VOICE_CLOSE_POLICY } from './player/voice-close-policy.js';
 export { Queue, LOOP_MODES } from './player/queue.js';
-export type { AddOptions, LoopMode, QueueOptions, QueueSnapshot, TrackEndOptions } from './player/queue.js';
+export type {
+  AddOptions,
+  LoopMode,
+  QueueOptions,
+  QueuePosition,
+  QueueSnapshot,
+  TrackEndOptions,
+} from './player/queue.js';
 export { FilterBuilder, normalizeFilters, speedOf } from './player/filters.js';
 export type { NormalizeFiltersOptions } from './player/filter-validation.js';
 export { FilterPresets } from './player/filter-presets.js';
