@@ -502,8 +502,9 @@ export class Pool extends TypedEmitter<PoolEvents> {
     const attached: Player[] = [];
     const missing: Player[] = [];
     for (const player of this.#playersOn(node)) {
-      // Being moved here right now: the server's list predates the move, which carries everything.
-      if (this.#failover.isMoving(player)) continue;
+      // Being moved here, or moved here after the list was asked for: the list predates the move,
+      // which carried everything (re-creating it from the list would replay an old state).
+      if (this.#failover.isMoving(player) || player.placedAfter(requestedAt)) continue;
       const server = onServer.get(player.guildId);
       if (!server) missing.push(player);
       else if (server.track === null && player.track !== null) {

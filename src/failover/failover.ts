@@ -317,18 +317,23 @@ export class FailoverManager {
         next;
         next = this.#host.selectFor(player, tried)
       ) {
+        // Recorded before the request: a bot that stops (or saves) while the move is in flight must
+        // still know the copy it may leave in the old session.
+        const leftBefore = this.#leftBehind.get(player);
+        if (from !== next && !from.isReady && from.sessionId !== null)
+          this.#leftBehind.set(player, { node: from.identifier, sessionId: from.sessionId });
         try {
           await this.#deletions.get(next)?.get(player.guildId);
           await player.recreateOn(next);
           this.#parked.delete(player);
           this.#restoring.delete(player);
-          if (from !== next && !from.isReady && from.sessionId !== null)
-            this.#leftBehind.set(player, { node: from.identifier, sessionId: from.sessionId });
           this.counters.playersMoved += 1;
           if (from !== next || reason === 'sessionLost')
             this.#host.emit('playerMoved', { player, from, to: next, reason });
           return next;
         } catch (error) {
+          if (leftBefore) this.#leftBehind.set(player, leftBefore);
+          else this.#leftBehind.delete(player);
           this.counters.movesFailed += 1;
           this.#host.debug('move failed, trying the next node', () => ({
             guildId: player.guildId,

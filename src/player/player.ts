@@ -100,6 +100,8 @@ export class Player {
   #voiceRecoveries = 0;
   #trackFailed = false;
   #trackChangedAt = -Infinity;
+  /** When the request that (re-)created the player on its node was sent (moves, re-creations). */
+  #placedAt = -Infinity;
   #idleTimer: TimerHandle | undefined;
   /** The track of a play request in flight: its TrackStartEvent can arrive before the response. */
   #starting: Track | null = null;
@@ -371,11 +373,12 @@ export class Player {
   /**
    * @internal Creates this player on `node` with everything it had, in one request: voice, track at
    * the estimated position, paused, volume, filters, end time. Switches the player to `node` only
-   * when the node accepted it. A restored player whose track ended while the bot was down is
-   * re-created where its queue is by now (see {@link Queue.advancePast}), idle if the queue ran out.
+   * when the node accepted it. A player whose track ended unseen (while the bot was down, or while its
+   * node was frozen or dead: its TrackEndEvent never came) is re-created where its queue is by now
+   * (see {@link Queue.advancePast}), idle if the queue ran out, instead of at the end of the old track.
    */
   async recreateOn(node: Node): Promise<void> {
-    if (this.#restored === 'saved') this.#catchUp();
+    this.#catchUp();
     const voice = this.voice.toLavalink();
     const body: UpdatePlayerRequest = {
       volume: this.#volume,
@@ -393,12 +396,14 @@ export class Player {
     // end can arrive before the REST reply) must reach this player, not be dropped as a stranger's.
     const previous = this.#node;
     this.#node = node;
+    const sentAt = this.#host.clock.now();
     try {
       await node.rest.updatePlayer(this.guildId, body);
     } catch (error) {
       if (this.#node === node) this.#node = previous;
       throw error;
     }
+    this.#placedAt = sentAt;
     this.voice.markSent(voice !== null);
     this.#anchor(position);
     const queueEnded = this.#restored === 'queueEnded';
@@ -445,6 +450,14 @@ export class Player {
     const track = this.#track;
     if (!track || track.info.isStream) return 'replay';
     return this.position >= track.info.length - 1000 ? 'ended' : 'replay';
+  }
+
+  /**
+   * @internal Whether the player was (re-)created on its node by a request sent after `time`: a
+   * server player list asked for at `time` predates it and says nothing about it.
+   */
+  placedAfter(time: number): boolean {
+    return this.#placedAt > time;
   }
 
   /** @internal Handles a track that ended unseen, as if its `TrackEndEvent(finished)` had arrived. */
