@@ -106,11 +106,14 @@ export class FailoverManager {
   }
 
   /** The node is ready again (resumed or not: a resumed session is cleaned by {@link cleanGhosts}). */
-  nodeReady(node: Node, _resumed: boolean): void {
+  nodeReady(node: Node, resumed: boolean): void {
     this.#stopWaiting(node);
     // Resumed: the session's strays are deleted now (cleanGhosts). Not resumed: the session is gone.
     for (const [player, left] of this.#leftBehind)
       if (left.node === node.identifier) this.#leftBehind.delete(player);
+    // Parked players still on this node (their moves failed) play on in the resumed session: the
+    // resume re-attaches them (or re-creates them there). Moving them elsewhere would leave a copy.
+    if (resumed) for (const player of this.#parked) if (player.node === node) this.#parked.delete(player);
     if (this.#parked.size > 0) void this.#restoreParked();
   }
 

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/pool.js';
 import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
-import { waitFor } from '../helpers/events.js';
+import { nextEvent, waitFor } from '../helpers/events.js';
 import { TEST_USER_ID, channelId, guildId, longTrack } from '../helpers/cluster.js';
 
 const COOLDOWN_MS = 40;
@@ -20,7 +20,7 @@ afterEach(async () => {
   emulators = [];
 });
 
-async function startPool(count: number): Promise<Pool> {
+async function startPool(count: number, { cooldownMs = COOLDOWN_MS, concurrency = 50 } = {}): Promise<Pool> {
   emulators = Array.from({ length: count }, () => new LavalinkEmulator({ password: 'pw' }));
   await Promise.all(emulators.map((e) => e.start()));
   pool = new Pool({
@@ -31,10 +31,10 @@ async function startPool(count: number): Promise<Pool> {
       heartbeatMs: 1000,
       requestTimeoutMs: 1000,
       reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
-      breaker: { failureThreshold: 2, cooldownMs: COOLDOWN_MS },
+      breaker: { failureThreshold: 2, cooldownMs },
     })),
     connector: new TestConnector({ userId: TEST_USER_ID }),
-    failover: { probeTimeoutMs: 200, resumeWaitMs: 300 },
+    failover: { probeTimeoutMs: 200, resumeWaitMs: 20, concurrency },
     store: false,
     waitForAllNodes: true,
   });
@@ -88,5 +88,38 @@ describe('circuit breaker recovery', () => {
     for (const player of players) expect(player.node).toBe(node2);
     expect(node2.breaker.state).toBe('closed');
     expect(p.metrics().parkedPlayers).toBe(0);
+  });
+
+  it('leaves parked players on their node when it comes back with its session (no copy left behind)', async () => {
+    // Found by the soak (seed 3): players parked because the other breakers were open were moved away
+    // after their node resumed and had re-attached them, so their copies played on in that session.
+    const p = await startPool(2, { cooldownMs: 60_000, concurrency: 1 });
+    const track = await longTrack(p);
+    const players = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
+      ),
+    );
+    const [node1, node2] = [p.getNode('node1')!, p.getNode('node2')!];
+    const session = node1.sessionId!;
+    emulators[1]!.failNextRequests(2, { route: 'version', status: 503 });
+    for (let i = 0; i < 2; i++) await node2.rest.version({ retries: 0 }).catch(() => undefined);
+    expect(node2.breaker.state).toBe('open');
+    emulators[0]!.rejectHandshake(503, 1_000_000);
+    const end = nextEvent(p, 'failoverEnd');
+    emulators[0]!.dropConnection();
+    expect((await end).parked).toBe(4);
+    await node2.rest.version(); // node2 answers again: its breaker closes, but nothing retries the parked
+    expect(node2.breaker.state).toBe('closed');
+    const resumed = nextEvent(p, 'nodeResumed');
+    emulators[0]!.resetFaults();
+    expect((await resumed).sessionId).toBe(session);
+    await waitFor(() => p.metrics().parkedPlayers === 0, { what: 'nothing parked' });
+    await new Promise((resolve) => setTimeout(resolve, 40)); // a move away would have started by now
+    for (const player of players) {
+      expect(player.node).toBe(node1);
+      expect(emulators[0]!.player(session, player.guildId)?.track).toBeTruthy();
+      expect(emulators[1]!.player(node2.sessionId!, player.guildId)).toBeUndefined();
+    }
   });
 });
