@@ -44,6 +44,9 @@ export interface PlayerHost {
 export type Playable = Track | { encoded: string; userData?: JsonObject } | string;
 
 /** Options of {@link Player.play}. */
+/** A re-creation slower than this is followed by a seek to where the track should be by now. */
+const SLOW_RECREATE_MS = 300;
+
 export interface PlayOptions {
   /** Start position in ms. @defaultValue 0 */
   position?: number;
@@ -406,12 +409,31 @@ export class Player {
     this.#placedAt = sentAt;
     this.voice.markSent(voice !== null);
     this.#anchor(position);
+    this.#catchUpSlowCreate(node, position, sentAt);
     const queueEnded = this.#restored === 'queueEnded';
     this.#restored = null;
     if (queueEnded) {
       this.#host.emit('queueEnd', { player: this });
       this.#startIdle();
     }
+  }
+
+  /**
+   * A re-creation that took long (a node that froze or lagged while it was asked) started the track at
+   * a position that was right when the request was sent: seek it forward by the time it took, so the
+   * player continues where it would be. One more request, only for slow re-creations.
+   */
+  #catchUpSlowCreate(node: Node, position: number, sentAt: number): void {
+    const tookMs = this.#host.clock.now() - sentAt;
+    const track = this.#track;
+    if (tookMs < SLOW_RECREATE_MS || !track || this.#paused || track.info.isStream) return;
+    const caughtUp = Math.min(Math.round(position + tookMs * this.#speed), track.info.length);
+    this.#anchor(caughtUp);
+    node.rest
+      .updatePlayer(this.guildId, { position: caughtUp })
+      .catch((error: unknown) =>
+        this.#host.emitError(asLavafleetError(error, `catching up the position in guild ${this.guildId}`)),
+      );
   }
 
   /**

@@ -1,0 +1,70 @@
+/**
+ * Regression (found by the chaos soak, seed 1): a move to a node that froze while it was asked was
+ * answered only when the node thawed; the track then started at the position computed when the
+ * request was sent, 1.3 s behind where it should have been. A slow re-creation is now followed by a
+ * seek forward by the time it took. Emulators and pool share a fake clock, so no real time passes.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { Pool } from '../../src/pool.js';
+import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+import { TEST_USER_ID, channelId, guildId, longTrack } from '../helpers/cluster.js';
+import { waitFor } from '../helpers/events.js';
+
+let stop: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await stop?.();
+  stop = undefined;
+});
+
+it('a re-creation answered late seeks the track to where it should be by now', async () => {
+  const clock = new FakeClock();
+  const emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw', now: () => clock.now() }));
+  await Promise.all(emulators.map((e) => e.start()));
+  const pool = new Pool({
+    nodes: emulators.map((e, i) => ({
+      identifier: `node${i + 1}`,
+      uri: e.url,
+      password: e.password,
+      heartbeatMs: 600_000,
+      requestTimeoutMs: 60_000,
+    })),
+    connector: new TestConnector({ userId: TEST_USER_ID }),
+    store: false,
+    waitForAllNodes: true,
+    clock,
+  });
+  pool.on('error', () => undefined);
+  stop = async () => {
+    await pool.close();
+    await Promise.all(emulators.map((e) => e.stop()));
+  };
+  await pool.connect();
+  const player = await pool.join({
+    guildId: guildId(1),
+    channelId: channelId(1),
+    node: 'node1',
+    play: await longTrack(pool),
+  });
+  clock.advance(5_000);
+  const node2 = pool.getNode('node2')!;
+  const expectedAtMove = player.position;
+  emulators[1]!.freeze();
+  const moving = player.moveTo(node2);
+  await waitFor(() => emulators[1]!.requestCount('player') >= 1 || player.node === node2, {
+    what: 'the move sent',
+  });
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the request reaches the frozen server
+  clock.advance(2_000); // the node stays frozen for 2 s
+  emulators[1]!.unfreeze();
+  await moving;
+  const expected = expectedAtMove + 2_000;
+  await waitFor(
+    () => {
+      const position = emulators[1]!.player(node2.sessionId!, player.guildId)?.state.position ?? 0;
+      return Math.abs(position - expected) < 100;
+    },
+    { what: `node2 playing at ~${expected} ms` },
+  );
+  expect(Math.abs(player.position - expected)).toBeLessThan(100);
+});
