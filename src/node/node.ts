@@ -71,15 +71,12 @@ export class Node extends TypedEmitter<NodeEvents> {
   #latencyMs: number | null = null;
   #canResume: boolean | null = null;
   /**
-   * Between a resumed `ready` and the re-sync's answer: the `playerUpdate`s Lavalink sends right after
-   * a resume are superseded by the `resumed` event's players, and one of an idle player (position 0)
+   * The re-sync in progress (between a resumed `ready` and its answer), which the socket's end or
+   * close() aborts. Meanwhile `playerUpdate`s are not emitted: the ones Lavalink sends right after a
+   * resume are superseded by the `resumed` event's players, and one of an idle player (position 0)
    * would make a track that ended unseen look as if it had just started.
    */
-  #resyncing = false;
-  /** Counts re-syncs, so a stale one never ends a newer one's window. */
-  #resyncs = 0;
-  /** Stops the re-sync's retries when the socket ends or the node closes. */
-  #resyncAbort: AbortController | null = null;
+  #resyncing: AbortController | null = null;
   #closing = false;
   #relay: EventRelay | null = null;
 
@@ -206,7 +203,7 @@ export class Node extends TypedEmitter<NodeEvents> {
     const socket = this.#socket;
     this.#socket = null;
     socket?.close(1000, 'closed by lavafleet', { silent: true });
-    this.#resyncAbort?.abort();
+    this.#endResync();
     this.rest.close();
     if (this.#status !== 'disconnected') this.#setStatus('disconnected');
     this.#settleWaiters(new LavafleetError(ErrorCodes.NodeClosed, `Node ${this.identifier} was closed`));
@@ -299,7 +296,7 @@ export class Node extends TypedEmitter<NodeEvents> {
       const message = frame.message;
       switch (message.op) {
         case 'playerUpdate':
-          if (!this.#resyncing) this.emit('playerUpdate', message);
+          if (this.#resyncing === null) this.emit('playerUpdate', message);
           return;
         case 'event':
           this.emit('event', message);
@@ -379,12 +376,9 @@ export class Node extends TypedEmitter<NodeEvents> {
    * stays connected: without this re-sync the pool would never re-attach the session's players.
    */
   async #resync(sessionId: string): Promise<void> {
-    const resync = ++this.#resyncs;
-    this.#resyncing = true;
-    const abort = new AbortController();
-    this.#resyncAbort?.abort();
-    this.#resyncAbort = abort;
-    const current = () => this.#resyncs === resync && this.#sessionId === sessionId && this.isReady;
+    this.#endResync();
+    const abort = (this.#resyncing = new AbortController());
+    const current = () => this.#resyncing === abort && this.#sessionId === sessionId && this.isReady;
     let requestedAt = 0;
     try {
       const players = await retry(
@@ -412,15 +406,18 @@ export class Node extends TypedEmitter<NodeEvents> {
     } catch (error) {
       if (current()) this.emit('error', asLavafleetError(error, 're-syncing players after resume'));
     } finally {
-      if (this.#resyncs === resync) this.#resyncing = false;
-      if (this.#resyncAbort === abort) this.#resyncAbort = null;
+      if (this.#resyncing === abort) this.#resyncing = null;
     }
+  }
+
+  #endResync(): void {
+    this.#resyncing?.abort();
+    this.#resyncing = null;
   }
 
   #onEnd(end: SocketEnd): void {
     this.#socket = null;
-    this.#resyncing = false;
-    this.#resyncAbort?.abort();
+    this.#endResync();
     this.options.clock.clearTimeout(this.#readyTimer);
     if (this.#closing) return;
     if (end.kind === 'rejected' && handshakePolicy(end.status) === 'fatal') {
