@@ -183,3 +183,12 @@ export function asLavafleetError(error: unknown, what: string): LavafleetError {
     ? error
     : new LavafleetError(ErrorCodes.Network, `${what} failed: ${String(error)}`, { cause: error });
 }
+
+/**
+ * Whether a failed call is the server's trouble (or the way to it) rather than the request's: a 5xx,
+ * a timeout or a network error, worth asking again. A 4xx is Lavalink refusing the request itself.
+ */
+export function isServerSideFailure(error: unknown): boolean {
+  if (error instanceof LavalinkRestError) return error.status >= 500;
+  return hasCode(error, ErrorCodes.Timeout) || hasCode(error, ErrorCodes.Network);
+}

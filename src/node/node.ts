@@ -8,6 +8,7 @@ import {
   LavafleetError,
   LavalinkRestError,
   asLavafleetError,
+  isServerSideFailure,
 } from '../errors.js';
 import type { ParsedFrame } from '../protocol/parse.js';
 import type { NodeInfo } from '../protocol/info.js';
@@ -516,10 +517,3 @@ function isOwnCancellation(error: unknown): boolean {
 
 /** Between attempts of the post-resume re-sync: quick at first, as the server just answered a handshake. */
 const RESYNC_BACKOFF = Object.freeze({ baseDelayMs: 250, maxDelayMs: 5_000, jitter: 'full' as const });
-
-/** A failure on the server's side or on the way (5xx, timeout, network): worth asking again. */
-function isServerSideFailure(error: unknown): boolean {
-  if (error instanceof LavalinkRestError) return error.status >= 500;
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === ErrorCodes.Network || code === ErrorCodes.Timeout;
-}

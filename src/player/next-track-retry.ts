@@ -2,8 +2,9 @@
  * When the queue's next track cannot be started although the node is up (Lavalink answered 5xx, the
  * request timed out or its connection reset), nothing else repairs it: failover and resume only act
  * when a node's socket drops. The player asks again on this policy, then moves to another node.
+ * Only the node's trouble is retried (`isServerSideFailure`): a 4xx is Lavalink refusing the track,
+ * and a node that is not ready is failover's or resume's.
  */
-import { ErrorCodes, LavalinkRestError, hasCode } from '../errors.js';
 import type { BackoffPolicy } from '../resilience/backoff.js';
 
 /** Retries of the next track's start on the same node, before the player moves. */
@@ -15,12 +16,3 @@ export const NEXT_TRACK_BACKOFF: Readonly<BackoffPolicy> = Object.freeze({
   maxDelayMs: 2_000,
   jitter: 'full',
 });
-
-/**
- * Whether a failed start is the node's trouble rather than the track's: 5xx, timeout, network.
- * A 4xx is Lavalink refusing the track, and a node that is not ready is failover's or resume's.
- */
-export function isNodeSideFailure(error: unknown): boolean {
-  if (error instanceof LavalinkRestError) return error.status >= 500;
-  return hasCode(error, ErrorCodes.Timeout) || hasCode(error, ErrorCodes.Network);
-}

@@ -3,7 +3,13 @@
  * paused, volume, filters, voice) so it can be re-created anywhere, interpolates the position between
  * `playerUpdate`s, advances its queue, and reacts to Discord voice events.
  */
-import { ErrorCodes, LavafleetError, LavalinkRestError, asLavafleetError } from '../errors.js';
+import {
+  ErrorCodes,
+  LavafleetError,
+  LavalinkRestError,
+  asLavafleetError,
+  isServerSideFailure,
+} from '../errors.js';
 import type { Node } from '../node/node.js';
 import type { EventMessage, TrackEndReason } from '../protocol/messages.js';
 import { decodeTrack } from '../protocol/track-codec.js';
@@ -16,7 +22,7 @@ import { requireNumber } from '../util/validate.js';
 import { retry } from '../resilience/retry.js';
 import { FilterBuilder, normalizeFilters, speedOf } from './filters.js';
 import type { DestroyReason, MoveReason, PlayerEvents } from './player-events.js';
-import { NEXT_TRACK_BACKOFF, NEXT_TRACK_RETRIES, isNodeSideFailure } from './next-track-retry.js';
+import { NEXT_TRACK_BACKOFF, NEXT_TRACK_RETRIES } from './next-track-retry.js';
 import { PLAYER_SNAPSHOT_VERSION, estimateOverrun, estimatePosition } from './player-snapshot.js';
 import type { PlayerSnapshot, TrackInterner } from './player-snapshot.js';
 import { Queue } from './queue.js';
@@ -649,13 +655,13 @@ export class Player {
           policy: NEXT_TRACK_BACKOFF,
           clock: this.#host.clock,
           signal: abort.signal,
-          shouldRetry: (error) => isNodeSideFailure(error) && wanted(),
+          shouldRetry: (error) => isServerSideFailure(error) && wanted(),
         },
       );
     } catch (error) {
       if (abort.signal.aborted) return;
       this.#host.emitError(asLavafleetError(error, `playing the next track in guild ${this.guildId}`));
-      if (isNodeSideFailure(error) && wanted()) {
+      if (isServerSideFailure(error) && wanted()) {
         await this.#host
           .move(this, undefined, 'failover')
           .catch((moveError: unknown) =>
