@@ -9,7 +9,7 @@
  * re-creation. Without an answer in time the player is re-created anyway, with its saved voice, and
  * Discord's late answers are sent as ordinary voice updates.
  */
-import { ErrorCodes, LavafleetError } from '../errors.js';
+import { ErrorCodes, LavafleetError, asLavafleetError } from '../errors.js';
 import type { Player } from '../player/player.js';
 import type { VoiceChange } from '../player/voice-state.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
@@ -97,17 +97,7 @@ export class VoiceRejoiner {
         );
       }
     } catch (error) {
-      this.#host.emitError(
-        error instanceof LavafleetError
-          ? error
-          : new LavafleetError(
-              ErrorCodes.Network,
-              `Re-joining voice in guild ${guildId} failed: ${String(error)}`,
-              {
-                cause: error,
-              },
-            ),
-      );
+      this.#host.emitError(asLavafleetError(error, `re-joining voice in guild ${guildId}`));
     } finally {
       clock.clearTimeout(timer);
       this.#waiting.delete(guildId);

@@ -1,6 +1,7 @@
 /** A few emulated nodes and a Pool over them, for integration tests. */
 import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
 import { Pool } from '../../src/pool.js';
+import type { NodeOptions } from '../../src/node/node-options.js';
 import type { PoolOptions } from '../../src/pool/pool-options.js';
 import type { Track } from '../../src/protocol/track.js';
 
@@ -25,19 +26,10 @@ export async function startCluster(
   const emulators = Array.from({ length: count }, () => new LavalinkEmulator({ password: 'pw' }));
   await Promise.all(emulators.map((e) => e.start()));
   const connector = new TestConnector({ userId: TEST_USER_ID, ...(endpoint ? { endpoint } : {}) });
-  const pool = new Pool({
-    nodes: emulators.map((e, i) => ({
-      identifier: `node${i + 1}`,
-      uri: e.url,
-      password: e.password,
-      region: regions[i] ?? null,
-      heartbeatMs: 1000,
-      requestTimeoutMs: 1000,
-      reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
-    })),
+  const pool = poolOver(emulators, {
     connector,
     failover: { probeTimeoutMs: 200, resumeWaitMs: 300 },
-    store: false,
+    node: (i) => ({ region: regions[i] ?? null }),
     ...poolOptions,
   });
   pool.on('error', () => undefined);
@@ -52,6 +44,34 @@ export async function startCluster(
       await Promise.all(emulators.map((e) => e.stop()));
     },
   };
+}
+
+/**
+ * A Pool over `emulators` (not connected): nodes `node1`, `node2`, … with the test defaults (1 s
+ * heartbeat and request timeout, quick reconnects) plus `node`'s per-node overrides; a TestConnector
+ * and no store unless `pool` says otherwise.
+ */
+export function poolOver(
+  emulators: readonly LavalinkEmulator[],
+  {
+    node = () => ({}),
+    ...pool
+  }: Partial<PoolOptions> & { node?: (index: number) => Partial<NodeOptions> } = {},
+): Pool {
+  return new Pool({
+    nodes: emulators.map((e, i) => ({
+      identifier: `node${i + 1}`,
+      uri: e.url,
+      password: e.password,
+      heartbeatMs: 1000,
+      requestTimeoutMs: 1000,
+      reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
+      ...node(i),
+    })),
+    connector: new TestConnector({ userId: TEST_USER_ID }),
+    store: false,
+    ...pool,
+  });
 }
 
 /** A guild id for test player `i`. */

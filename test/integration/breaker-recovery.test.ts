@@ -4,10 +4,10 @@
  * restore them: the sockets never dropped). Found by the chaos soak.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Pool } from '../../src/pool.js';
-import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
+import type { Pool } from '../../src/pool.js';
+import { LavalinkEmulator } from '../../src/testing/index.js';
 import { nextEvent, waitFor } from '../helpers/events.js';
-import { TEST_USER_ID, channelId, guildId, longTrack } from '../helpers/cluster.js';
+import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
 
 const COOLDOWN_MS = 40;
 let emulators: LavalinkEmulator[] = [];
@@ -23,19 +23,9 @@ afterEach(async () => {
 async function startPool(count: number, { cooldownMs = COOLDOWN_MS, concurrency = 50 } = {}): Promise<Pool> {
   emulators = Array.from({ length: count }, () => new LavalinkEmulator({ password: 'pw' }));
   await Promise.all(emulators.map((e) => e.start()));
-  pool = new Pool({
-    nodes: emulators.map((e, i) => ({
-      identifier: `node${i + 1}`,
-      uri: e.url,
-      password: e.password,
-      heartbeatMs: 1000,
-      requestTimeoutMs: 1000,
-      reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
-      breaker: { failureThreshold: 2, cooldownMs },
-    })),
-    connector: new TestConnector({ userId: TEST_USER_ID }),
+  pool = poolOver(emulators, {
+    node: () => ({ breaker: { failureThreshold: 2, cooldownMs } }),
     failover: { probeTimeoutMs: 200, resumeWaitMs: 20, concurrency },
-    store: false,
     waitForAllNodes: true,
   });
   pool.on('error', () => undefined);

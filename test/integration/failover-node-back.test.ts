@@ -5,10 +5,9 @@
  * Now a failover leaves the players it has not moved yet on a node that is back.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Pool } from '../../src/pool.js';
 import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
 import { nextEvent, waitFor } from '../helpers/events.js';
-import { channelId, guildId, longTrack, TEST_USER_ID } from '../helpers/cluster.js';
+import { channelId, guildId, longTrack, poolOver, TEST_USER_ID } from '../helpers/cluster.js';
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -20,17 +19,9 @@ async function start() {
   const emulators = [new LavalinkEmulator({ password: 'pw' }), new LavalinkEmulator({ password: 'pw' })];
   await Promise.all(emulators.map((emulator) => emulator.start()));
   const connector = new TestConnector({ userId: TEST_USER_ID });
-  const pool = new Pool({
-    nodes: emulators.map((emulator, i) => ({
-      identifier: `node${i + 1}`,
-      uri: emulator.url,
-      password: 'pw',
-      heartbeatMs: 50,
-      requestTimeoutMs: 1000,
-      reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
-    })),
+  const pool = poolOver(emulators, {
+    node: () => ({ heartbeatMs: 50 }),
     connector,
-    store: false,
     waitForAllNodes: true,
     failover: { probeTimeoutMs: 50, resumeWaitMs: 100, concurrency: 1 },
   });

@@ -5,10 +5,9 @@
  * seek forward by the time it took. Emulators and pool share a fake clock, so no real time passes.
  */
 import { afterEach, expect, it } from 'vitest';
-import { Pool } from '../../src/pool.js';
-import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
+import { LavalinkEmulator } from '../../src/testing/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { TEST_USER_ID, channelId, guildId, longTrack } from '../helpers/cluster.js';
+import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
 import { waitFor } from '../helpers/events.js';
 
 let stop: (() => Promise<void>) | undefined;
@@ -21,16 +20,8 @@ it('a re-creation answered late seeks the track to where it should be by now', a
   const clock = new FakeClock();
   const emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw', now: () => clock.now() }));
   await Promise.all(emulators.map((e) => e.start()));
-  const pool = new Pool({
-    nodes: emulators.map((e, i) => ({
-      identifier: `node${i + 1}`,
-      uri: e.url,
-      password: e.password,
-      heartbeatMs: 600_000,
-      requestTimeoutMs: 60_000,
-    })),
-    connector: new TestConnector({ userId: TEST_USER_ID }),
-    store: false,
+  const pool = poolOver(emulators, {
+    node: () => ({ heartbeatMs: 600_000, requestTimeoutMs: 60_000 }),
     waitForAllNodes: true,
     clock,
   });

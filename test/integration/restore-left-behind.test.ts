@@ -7,9 +7,9 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/persistence/memory-store.js';
-import { Pool } from '../../src/pool.js';
-import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
-import { TEST_USER_ID, channelId, guildId, longTrack } from '../helpers/cluster.js';
+import type { Pool } from '../../src/pool.js';
+import { LavalinkEmulator } from '../../src/testing/index.js';
+import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
 import { waitFor } from '../helpers/events.js';
 
 let emulators: LavalinkEmulator[] = [];
@@ -21,16 +21,7 @@ afterEach(async () => {
 });
 
 function bot(store: MemoryStore): Pool {
-  const pool = new Pool({
-    nodes: emulators.map((e, i) => ({
-      identifier: `node${i + 1}`,
-      uri: e.url,
-      password: e.password,
-      heartbeatMs: 1000,
-      requestTimeoutMs: 1000,
-      reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
-    })),
-    connector: new TestConnector({ userId: TEST_USER_ID }),
+  const pool = poolOver(emulators, {
     failover: { probeTimeoutMs: 200, resumeWaitMs: 100 },
     store,
     waitForAllNodes: true,
