@@ -464,6 +464,9 @@ export class Pool extends TypedEmitter<PoolEvents> {
       }),
       node.on('resumed', ({ players, requestedAt }) => this.#onResumed(node, players, requestedAt)),
       node.on('sessionLost', () => this.#failover.sessionLost(node)),
+      node.on('breakerChange', ({ to }) => {
+        if (to === 'closed' && node.isReady) this.#failover.nodeRecovered();
+      }),
       node.on('error', (error) => void this.emit('error', error)),
       node.relayTo(this),
       node.on('raw', (event) => void this.emit('raw', event)),
@@ -581,10 +584,13 @@ export class Pool extends TypedEmitter<PoolEvents> {
     return node.breaker.state !== 'open' || node.breaker.canAttempt();
   }
 
-  /** Ms until an open breaker of a ready node lets players go again, or null when none will. */
-  #nextBreakerProbeInMs(): number | null {
+  /** 0 when a node can take players now, else ms until an open breaker of a ready node lets them go, or null. */
+  #nextPlacementInMs(): number | null {
     let soonest: number | null = null;
     for (const node of this.#nodes.values()) {
+      // Asked without canAttempt(), which would grant an open breaker's probe to nobody.
+      const draining = this.#nodeState.get(node)?.draining ?? true;
+      if (node.isReady && !draining && node.breaker.state === 'closed') return 0;
       const until = node.breaker.openUntil;
       if (!node.isReady || until === null) continue;
       const inMs = Math.max(0, until - this.options.clock.now());
@@ -722,7 +728,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       clock: this.options.clock,
       options: this.options.failover,
       playersOn: (node) => this.#playersOn(node),
-      nextProbeInMs: () => this.#nextBreakerProbeInMs(),
+      nextPlacementInMs: () => this.#nextPlacementInMs(),
       selectFor: (player, exclude) => {
         const node = this.#select({ region: player.voice.region, guildId: player.guildId }, exclude);
         if (node) this.#placed(node);

@@ -13,7 +13,8 @@
  *   node disconnected for good (close, wrong password, exhausted) ─────────▶ move now
  *
  * A move re-creates the player on the best other node in one request, at the position estimated
- * from the last update plus the time since. Moves run with bounded concurrency; a move that fails
+ * from the last update plus the time since. Moves run with an adaptive bound on concurrency (raised
+ * when the target answers slowly, see move-concurrency.ts); a move that fails
  * is tried on the next node; with no node left the player is parked and re-created as soon as any
  * node is ready. When a node comes back with its session, every player in that session that the
  * pool does not have on that node is deleted there: moved away meanwhile (by this process or by the
@@ -25,13 +26,27 @@ import type { MoveReason, PlayerEvents } from '../player/player-events.js';
 import type { Player } from '../player/player.js';
 import type { PoolOwnEvents } from '../pool/pool-events.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
+import { MoveConcurrency, runAdaptive } from './move-concurrency.js';
+
+/** First delay of a retry of parked players while a node could take them. */
+const PARKED_RETRY_BASE_MS = 100;
+const PARKED_RETRY_MAX_MS = 5_000;
 
 export interface FailoverHost {
   readonly clock: Clock;
-  readonly options: { enabled: boolean; probeTimeoutMs: number; resumeWaitMs: number; concurrency: number };
+  readonly options: {
+    enabled: boolean;
+    probeTimeoutMs: number;
+    resumeWaitMs: number;
+    concurrency: number;
+    maxConcurrency: number;
+  };
   playersOn(node: Node): Player[];
-  /** Ms until a ready node whose breaker is open may take players again, or null when none will. */
-  nextProbeInMs(): number | null;
+  /**
+   * Ms until some node may take players: 0 when one can now, the time until the first open breaker
+   * of a ready node lets players go again, or null when no node is ready.
+   */
+  nextPlacementInMs(): number | null;
   /** The best node for the player that is not in `exclude`, or undefined. */
   selectFor(player: Player, exclude: ReadonlySet<Node>): Node | undefined;
   emit<K extends keyof (PlayerEvents & PoolOwnEvents)>(
@@ -60,8 +75,12 @@ export class FailoverManager {
   readonly #waiting = new Map<Node, TimerHandle>();
   /** Players with no node to go to, re-created when any node is ready. */
   readonly #parked = new Set<Player>();
-  /** A retry of the parked players when an open breaker's cooldown ends. */
+  /** The next retry of the parked players (see {@link #retryParkedLater}). */
   #parkedRetry: TimerHandle | undefined;
+  /** When {@link #parkedRetry} fires (epoch ms). */
+  #parkedRetryAt = 0;
+  /** Retries of parked players in a row that restored none: the backoff's exponent. */
+  #parkedRetries = 0;
   /** Players whose move is under way (a second trigger must not move them twice). */
   readonly #moving = new Set<Player>();
   /**
@@ -145,20 +164,21 @@ export class FailoverManager {
     let moved = 0;
     const restored = new Map<Node, number>();
     let gone = 0;
-    await runBounded(players, this.#host.options.concurrency, async (player) => {
+    await this.#runMoves(players, async (player) => {
       // Re-created elsewhere meanwhile (a parked player whose node came back first): not ours any
       // more. And a node that came back with its session keeps the players not moved yet: a move now
       // would leave their copy there, as the resume has already deleted the strays it had.
       const isBack = reason === 'failover' && node.isReady;
       if (player.node !== node || this.#moving.has(player) || isBack) {
         gone += 1;
-        return;
+        return false;
       }
       const isRestoring = this.#restoring.has(player);
       const to = await this.#moveOne(player, excluded, undefined, reason);
-      if (!to) return;
+      if (!to) return false;
       moved += 1;
       if (isRestoring) restored.set(to, (restored.get(to) ?? 0) + 1);
+      return true;
     });
     const parked = players.length - moved - gone;
     this.#retryParkedLater();
@@ -190,6 +210,14 @@ export class FailoverManager {
   /** Re-creates the parked players now, on the best ready nodes (those with no node stay parked). */
   retryParked(): void {
     if (this.#parked.size > 0) void this.#restoreParked();
+  }
+
+  /**
+   * A ready node's breaker closed again (its server answers after a burst of 5xx): parked players go
+   * there after the retry backoff, sooner than the cooldown their last retry was timed for.
+   */
+  nodeRecovered(): void {
+    this.#retryParkedLater();
   }
 
   /** Parks a player until a node is ready (restored players whose session cannot resume). */
@@ -357,29 +385,46 @@ export class FailoverManager {
   async #restoreParked(): Promise<void> {
     const players = [...this.#parked].filter((player) => !this.#moving.has(player));
     const restored = new Map<Node, number>();
-    await runBounded(players, this.#host.options.concurrency, async (player) => {
+    await this.#runMoves(players, async (player) => {
       // Another run (a second node ready, an evacuation) may have re-created it since the list was
       // taken: moving it again would leave its new copy playing.
-      if (!this.#parked.has(player) || this.#moving.has(player)) return;
+      if (!this.#parked.has(player) || this.#moving.has(player)) return false;
       const to = await this.#moveOne(player, new Set(), undefined, 'restore');
       if (to) restored.set(to, (restored.get(to) ?? 0) + 1);
+      return to !== null;
     });
+    if (restored.size > 0) this.#parkedRetries = 0;
     this.#reportRestored(restored);
     this.#retryParkedLater();
   }
 
+  /** Runs moves with the adaptive limit of {@link MoveConcurrency} (see move-concurrency.ts). */
+  #runMoves(players: readonly Player[], move: (player: Player) => Promise<boolean>): Promise<void> {
+    const { concurrency, maxConcurrency } = this.#host.options;
+    return runAdaptive(players, new MoveConcurrency(concurrency, maxConcurrency), this.#host.clock, move);
+  }
+
   /**
-   * Players are parked while a ready node's breaker is open (a burst of 5xx during a failover): no
-   * `ready` will come to restore them, so retry when the first breaker lets players go again.
+   * Players are parked while ready nodes fail their re-creation (a burst of 5xx during a failover): no
+   * `ready` will come to restore them. So they are retried when the first open breaker lets players go
+   * again, and, when a node could take them now (its breaker closed again after the burst), after a
+   * backoff: 100 ms, doubled each time a retry restores nobody, up to 5 s.
    */
   #retryParkedLater(): void {
-    if (this.#parked.size === 0 || this.#parkedRetry !== undefined) return;
-    const inMs = this.#host.nextProbeInMs();
+    if (this.#parked.size === 0) this.#parkedRetries = 0;
+    if (this.#parked.size === 0) return;
+    const inMs = this.#host.nextPlacementInMs();
     if (inMs === null) return; // no ready node: the next `ready` restores them
+    const backoffMs = Math.min(PARKED_RETRY_MAX_MS, PARKED_RETRY_BASE_MS * 2 ** this.#parkedRetries);
+    const at = this.#host.clock.now() + Math.max(inMs + 1, backoffMs);
+    if (this.#parkedRetry !== undefined && this.#parkedRetryAt <= at) return;
+    this.#host.clock.clearTimeout(this.#parkedRetry);
+    this.#parkedRetries += 1;
+    this.#parkedRetryAt = at;
     this.#parkedRetry = this.#host.clock.setTimeout(() => {
       this.#parkedRetry = undefined;
       this.retryParked();
-    }, inMs + 1);
+    }, at - this.#host.clock.now());
   }
 
   /** Counts and emits `playersRestored` once per node that got players back. */
@@ -415,20 +460,4 @@ export class FailoverManager {
     if (timer !== undefined) this.#host.clock.clearTimeout(timer);
     this.#waiting.delete(node);
   }
-}
-
-/** Runs `task` over `items` with at most `limit` at once. */
-export async function runBounded<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let index = 0;
-  const worker = async (): Promise<void> => {
-    while (index < items.length) {
-      const item = items[index++] as T;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -25,6 +25,7 @@ import { resolveNodeOptions } from './node-options.js';
 import type { NodeOptions, ResolvedNodeOptions } from './node-options.js';
 import { NodeRest } from './node-rest.js';
 import { NodeSocket } from './node-socket.js';
+import { RestLatency } from './rest-latency.js';
 import type { SocketEnd } from './node-socket.js';
 import { canTransition } from './node-status.js';
 import type { NodeStatus } from './node-status.js';
@@ -70,6 +71,7 @@ export class Node extends TypedEmitter<NodeEvents> {
   #stats: Stats | null = null;
   #statsReceivedAt: number | null = null;
   #latencyMs: number | null = null;
+  readonly #restLatency = new RestLatency();
   #canResume: boolean | null = null;
   /**
    * The re-sync in progress (between a resumed `ready` and its answer), which the socket's end or
@@ -97,6 +99,7 @@ export class Node extends TypedEmitter<NodeEvents> {
       random,
       sessionId: () => (this.#status === 'connected' ? this.#sessionId : null),
       onRequest: (info) => {
+        this.#restLatency.record(info.route, info.status, info.durationMs, clock.now());
         // A server that cannot answer REST is failing even if its socket looks fine. The user's own
         // aborts and close() say nothing about the server.
         if (info.status !== null ? info.status >= 500 : !isOwnCancellation(info.error))
@@ -142,6 +145,13 @@ export class Node extends TypedEmitter<NodeEvents> {
   /** Smoothed WebSocket ping round trip in ms, or null before the first pong. */
   get latencyMs(): number | null {
     return this.#latencyMs;
+  }
+  /**
+   * Smoothed round trip of the node's quick REST requests (players, session, version, info, stats) in
+   * ms, or null with none in the last 5 s. Failovers start a moved track half of it ahead.
+   */
+  get restLatencyMs(): number | null {
+    return this.#restLatency.recentMs(this.options.clock.now());
   }
   /** Whether the server accepted session resuming; null until known. */
   get canResume(): boolean | null {

@@ -395,7 +395,8 @@ export class Player {
       filters: this.#sentFilters,
     };
     if (voice) body.voice = voice;
-    const position = Math.round(this.position);
+    const lead = this.#leadOn(node);
+    const position = Math.round(this.position + lead);
     if (this.#track) {
       body.track = { encoded: this.#track.encoded, userData: this.#track.userData };
       body.position = position;
@@ -414,7 +415,8 @@ export class Player {
     }
     this.#placedAt = sentAt;
     this.voice.markSent(voice !== null);
-    this.#anchor(position);
+    // Lavalink started the track while handling the request: between sending and the reply.
+    this.#anchor(position, (sentAt + this.#host.clock.now()) / 2);
     this.#catchUpSlowCreate(node, position, sentAt);
     const queueEnded = this.#restored === 'queueEnded';
     this.#restored = null;
@@ -425,9 +427,25 @@ export class Player {
   }
 
   /**
+   * How far ahead of the estimated position a re-creation on `node` starts the track: half the node's
+   * recent REST round trip (the way there), so that the track starts where it will be when the request
+   * arrives. Zero for a paused player, a stream, or a node with no recent round trip.
+   */
+  #leadOn(node: Node): number {
+    const track = this.#track;
+    if (!track || this.#paused || track.info.isStream) return 0;
+    const roundTripMs = node.restLatencyMs ?? 0;
+    const lead = (roundTripMs / 2) * this.#speed;
+    return Math.max(0, Math.min(lead, track.info.length - this.position));
+  }
+
+  /**
    * A re-creation that took long (a node that froze or lagged while it was asked) started the track at
-   * a position that was right when the request was sent: seek it forward by the time it took, so the
-   * player continues where it would be. One more request, only for slow re-creations.
+   * a position that was right when the request was sent (`position`, with its lead): seek it forward
+   * by the time it took, so the player continues where it would be. One more request, only for slow
+   * re-creations. The seek keeps the lead of the re-creation rather than one from the round trip just
+   * measured: after a freeze that round trip was the freeze, and the way there is quick again; in a
+   * steady latency spike the lead had it already.
    */
   #catchUpSlowCreate(node: Node, position: number, sentAt: number): void {
     const tookMs = this.#host.clock.now() - sentAt;

@@ -32,8 +32,18 @@ export interface FailoverOptions {
    * @defaultValue 5_000
    */
   resumeWaitMs?: number;
-  /** Players re-created at once during a failover. @defaultValue 50 */
+  /**
+   * Players re-created at once during a failover, at least. When the target node answers slowly
+   * (a latency spike), more go at once so the failover still ends quickly; see `maxConcurrency`.
+   * @defaultValue 50
+   */
   concurrency?: number;
+  /**
+   * The most players re-created at once, reached only when moves are latency-bound: in flight =
+   * players left × the quickest move's round trip / 250 ms. Each node's `maxSockets` also caps what
+   * goes out to that node. Set it to `concurrency` for a fixed limit. @defaultValue 500
+   */
+  maxConcurrency?: number;
 }
 
 export interface PoolOptions {
@@ -99,7 +109,13 @@ export interface ResolvedPoolOptions {
 export const DEFAULT_POOL_OPTIONS = Object.freeze({
   waitForAllNodes: false,
   voiceTimeoutMs: 10_000,
-  failover: Object.freeze({ enabled: true, probeTimeoutMs: 1_000, resumeWaitMs: 5_000, concurrency: 50 }),
+  failover: Object.freeze({
+    enabled: true,
+    probeTimeoutMs: 1_000,
+    resumeWaitMs: 5_000,
+    concurrency: 50,
+    maxConcurrency: 500,
+  }),
   defaultSearchSource: 'ytsearch',
   stateSaveIntervalMs: 5_000,
   restoreOnConnect: true,
@@ -125,6 +141,10 @@ export function resolvePoolOptions(input: PoolOptions): ResolvedPoolOptions {
   }
   const d = DEFAULT_POOL_OPTIONS;
   const failover = input.failover === undefined ? {} : requireObject('failover', input.failover);
+  const concurrency = requireNumber('failover.concurrency', failover.concurrency ?? d.failover.concurrency, {
+    min: 1,
+    integer: true,
+  });
   return Object.freeze({
     nodes: input.nodes,
     connector,
@@ -142,10 +162,12 @@ export function resolvePoolOptions(input: PoolOptions): ResolvedPoolOptions {
       resumeWaitMs: requireNumber('failover.resumeWaitMs', failover.resumeWaitMs ?? d.failover.resumeWaitMs, {
         min: 0,
       }),
-      concurrency: requireNumber('failover.concurrency', failover.concurrency ?? d.failover.concurrency, {
-        min: 1,
-        integer: true,
-      }),
+      concurrency,
+      maxConcurrency: requireNumber(
+        'failover.maxConcurrency',
+        failover.maxConcurrency ?? Math.max(concurrency, d.failover.maxConcurrency),
+        { min: concurrency, integer: true },
+      ),
     }),
     defaultSearchSource: requireString(
       'defaultSearchSource',

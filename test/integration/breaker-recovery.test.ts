@@ -80,6 +80,30 @@ describe('circuit breaker recovery', () => {
     expect(p.metrics().parkedPlayers).toBe(0);
   });
 
+  it('re-creates parked players on a node whose breaker closed again before its cooldown', async () => {
+    // Found by the soak (seed 6): the only live node answered a burst of 503s to the first moves of a
+    // failover and then the rest; the players whose moves failed were parked, the node's breaker had
+    // closed again, and nothing retried them until another node came back 2 s later.
+    const p = await startPool(2, { cooldownMs: 60_000 });
+    const track = await longTrack(p);
+    const players = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
+      ),
+    );
+    const node2 = p.getNode('node2')!;
+    emulators[1]!.failNextRequests(10, { route: 'player', status: 503 });
+    const end = nextEvent(p, 'failoverEnd');
+    await emulators[0]!.kill();
+    expect((await end).parked).toBe(10);
+    expect(node2.breaker.state).toBe('closed');
+    await waitFor(() => p.metrics().parkedPlayers === 0, { what: 'nothing parked' });
+    for (const player of players) {
+      expect(player.node).toBe(node2);
+      expect(emulators[1]!.player(node2.sessionId!, player.guildId)?.track).toBeTruthy();
+    }
+  });
+
   it('leaves parked players on their node when it comes back with its session (no copy left behind)', async () => {
     // Found by the soak (seed 3): players parked because the other breakers were open were moved away
     // after their node resumed and had re-attached them, so their copies played on in that session.

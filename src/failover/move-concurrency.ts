@@ -1,0 +1,106 @@
+/**
+ * How many player moves a failover runs at once.
+ *
+ * A fixed limit is wrong one way or the other. When the target node answers in milliseconds and is
+ * busy with CPU (the usual failover), more requests at once only queue inside the server, where each
+ * waits with a position that grows stale: the configured `concurrency` holds. When the target answers
+ * late (a latency spike, a node far away), moves are latency-bound and a fixed limit makes the last
+ * player wait `players / concurrency × latency`: 500 players at 50 at a time and 600 ms take 6 s.
+ *
+ * So the limit follows Little's law: moves in flight = players left × time one move takes / the time
+ * the rest should take ({@link MOVE_TARGET_MS}). The time one move takes is the quickest move of this
+ * run so far: the unloaded round trip, because the first moves meet an idle server. A slower figure
+ * (the mean, or a recent window) would count the server's own queue, and on a CPU-bound node more
+ * moves at once make that queue longer, which would raise the limit again, and so on. Before any
+ * move has answered it is how long the oldest one has been in flight, so a latency spike is seen
+ * after a tick, not after a whole round trip. The result is clamped to `[concurrency, maxConcurrency]`;
+ * each node's `maxSockets` caps what really goes out to it.
+ *
+ * Known limit: one figure serves every target. When players go to a quick node and a slow one at
+ * once, the quick one sets it, and moves to the slow one keep the floor.
+ */
+import type { Clock, TimerHandle } from '../util/clock.js';
+
+/** How long the moves still to do should take, in ms. */
+export const MOVE_TARGET_MS = 250;
+/** How often the limit is looked at again while no move answers. */
+export const MOVE_TICK_MS = 50;
+/** The adaptive limit of one failover (or one retry of parked players). */
+export class MoveConcurrency {
+  readonly #floor: number;
+  readonly #ceiling: number;
+  #quickestMs = Number.POSITIVE_INFINITY;
+
+  constructor(floor: number, ceiling: number) {
+    this.#floor = floor;
+    this.#ceiling = Math.max(floor, ceiling);
+  }
+
+  /** Records how long one move took. */
+  observe(durationMs: number): void {
+    if (durationMs < this.#quickestMs) this.#quickestMs = durationMs;
+  }
+
+  /**
+   * The limit for `remaining` players not moved yet (in flight or still to start), given how long the
+   * oldest move in flight has waited (`oldestInFlightMs`, 0 with none).
+   */
+  limit(remaining: number, oldestInFlightMs: number): number {
+    const moveMs = Number.isFinite(this.#quickestMs) ? this.#quickestMs : oldestInFlightMs;
+    const wanted = Math.ceil((remaining * moveMs) / MOVE_TARGET_MS);
+    return Math.min(this.#ceiling, Math.max(this.#floor, wanted));
+  }
+}
+
+/**
+ * Runs `task` over `items`, at most `concurrency.limit()` at once, asked again as tasks finish and
+ * every {@link MOVE_TICK_MS} while none does. A task resolves `true` when it made a move worth timing
+ * (not one that found nothing to do). A task that throws does not stop the others; the first error
+ * rejects the whole once every task has settled.
+ */
+export function runAdaptive<T>(
+  items: readonly T[],
+  concurrency: MoveConcurrency,
+  clock: Clock,
+  task: (item: T) => Promise<boolean>,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    const started = new Map<number, number>();
+    let failure: { error: unknown } | undefined;
+    let tick: TimerHandle | undefined;
+    let id = 0;
+    const pump = (): void => {
+      const now = clock.now();
+      const oldest = started.size === 0 ? 0 : now - (started.values().next().value as number);
+      const cap = concurrency.limit(items.length - next + started.size, oldest);
+      while (started.size < cap && next < items.length) {
+        const item = items[next++] as T;
+        const key = id++;
+        const at = clock.now();
+        started.set(key, at);
+        void Promise.resolve()
+          .then(() => task(item))
+          .then(
+            (timed) => timed && concurrency.observe(clock.now() - at),
+            (error: unknown) => void (failure ??= { error }),
+          )
+          .finally(() => {
+            started.delete(key);
+            pump();
+          });
+      }
+      clock.clearTimeout(tick);
+      tick = undefined;
+      if (started.size === 0) {
+        // The task's own error, passed on as it came.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        if (failure) reject(failure.error);
+        else resolve();
+      } else if (next < items.length) {
+        tick = clock.setTimeout(pump, MOVE_TICK_MS);
+      }
+    };
+    pump();
+  });
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MOVE_TARGET_MS,
+  MOVE_TICK_MS,
+  MoveConcurrency,
+  runAdaptive,
+} from '../../../src/failover/move-concurrency.js';
+import { FakeClock, flushMicrotasks } from '../../helpers/fake-clock.js';
+
+describe('MoveConcurrency', () => {
+  it('keeps the floor when moves are quick', () => {
+    const limit = new MoveConcurrency(50, 500);
+    limit.observe(3);
+    expect(limit.limit(1_000, 0)).toBe(50);
+  });
+
+  it('follows Little’s law when moves are slow, up to the ceiling', () => {
+    const limit = new MoveConcurrency(50, 500);
+    limit.observe(100);
+    expect(limit.limit(300, 0)).toBe(Math.ceil((300 * 100) / MOVE_TARGET_MS)); // 120
+    limit.observe(600);
+    expect(limit.limit(300, 0)).toBe(120); // the quickest move counts: queueing is not latency
+    expect(limit.limit(2_000, 0)).toBe(500);
+  });
+
+  it('uses the age of the oldest move in flight before any move answered', () => {
+    const limit = new MoveConcurrency(10, 500);
+    expect(limit.limit(450, 0)).toBe(10);
+    expect(limit.limit(450, 100)).toBe(180);
+    expect(limit.limit(450, 250)).toBe(450);
+  });
+
+  it('never goes below its floor, even with a ceiling below it', () => {
+    const limit = new MoveConcurrency(20, 5);
+    limit.observe(10_000);
+    expect(limit.limit(1_000, 0)).toBe(20);
+  });
+});
+
+/** Tasks that each take `ms` of fake time; records the most running at once. */
+function slowTasks(clock: FakeClock, ms: number) {
+  let running = 0;
+  const stats = { peak: 0, done: 0 };
+  const task = async (): Promise<boolean> => {
+    running += 1;
+    stats.peak = Math.max(stats.peak, running);
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+    running -= 1;
+    stats.done += 1;
+    return true;
+  };
+  return { stats, task };
+}
+
+async function advanceUntil(clock: FakeClock, done: () => boolean, stepMs = 10, maxMs = 60_000) {
+  for (let t = 0; t < maxMs && !done(); t += stepMs) {
+    clock.advance(stepMs);
+    await flushMicrotasks();
+  }
+}
+
+describe('runAdaptive', () => {
+  it('raises the number in flight while slow moves have not answered yet', async () => {
+    const clock = new FakeClock();
+    const { stats, task } = slowTasks(clock, 600);
+    let finished = false;
+    const run = runAdaptive(Array.from({ length: 500 }), new MoveConcurrency(50, 500), clock, task).then(
+      () => (finished = true),
+    );
+    await flushMicrotasks();
+    expect(stats.peak).toBe(50);
+    await advanceUntil(clock, () => finished);
+    await run;
+    expect(stats.done).toBe(500);
+    expect(stats.peak).toBe(500); // all of them before the first answer: one round trip in all
+    // With a fixed 50 the last move would start after 9 round trips (5.4 s).
+    expect(clock.now() - 1_700_000_000_000).toBeLessThan(600 + MOVE_TARGET_MS + 2 * MOVE_TICK_MS);
+  });
+
+  it('keeps the floor for quick moves', async () => {
+    const clock = new FakeClock();
+    const { stats, task } = slowTasks(clock, 2);
+    let finished = false;
+    const run = runAdaptive(Array.from({ length: 1_000 }), new MoveConcurrency(50, 500), clock, task).then(
+      () => (finished = true),
+    );
+    await advanceUntil(clock, () => finished, 1);
+    await run;
+    expect(stats.done).toBe(1_000);
+    expect(stats.peak).toBe(50);
+  });
+
+  it('runs every task when some throw, then rejects with the first error', async () => {
+    const clock = new FakeClock();
+    let ran = 0;
+    const run = runAdaptive([1, 2, 3, 4, 5], new MoveConcurrency(2, 2), clock, (item) => {
+      ran += 1;
+      return item % 2 === 0 ? Promise.reject(new Error(`task ${item}`)) : Promise.resolve(false);
+    });
+    await expect(run).rejects.toThrow('task 2');
+    expect(ran).toBe(5);
+  });
+
+  it('resolves at once with nothing to do and leaves no timer', async () => {
+    const clock = new FakeClock();
+    await runAdaptive([], new MoveConcurrency(5, 50), clock, () => Promise.resolve(true));
+    expect(clock.pendingCount).toBe(0);
+  });
+});
+
+it('clears its tick when the last task ends', async () => {
+  const clock = new FakeClock();
+  const { task } = slowTasks(clock, 600);
+  let finished = false;
+  const run = runAdaptive(Array.from({ length: 100 }), new MoveConcurrency(10, 100), clock, task).then(
+    () => (finished = true),
+  );
+  await advanceUntil(clock, () => finished);
+  await run;
+  expect(clock.pendingCount).toBe(0);
+});
