@@ -341,13 +341,16 @@ export class Pool extends TypedEmitter<PoolEvents> {
     let count = 0;
     // One object per distinct track across every restored queue, not a parsed copy per occurrence.
     const intern = createTrackInterner();
+    const resuming = new Set<Node>();
     for (const snapshot of players) {
       if (this.#players.has(snapshot.guildId)) continue;
       const node = this.#nodes.get(snapshot.node);
       const resumable =
         snapshot.sessionId !== null && node?.sessionId === snapshot.sessionId && !node.isReady;
       if (this.#restorePlayer(snapshot, resumable, intern)) count += 1;
+      if (resumable) resuming.add(node);
     }
+    for (const node of resuming) this.#failover.watchHandshake(node);
     // Restored after connect() (restoreOnConnect: false): re-create the parked ones now.
     if (count > 0 && this.#anyReadyNode()) this.#failover.retryParked();
     return count;

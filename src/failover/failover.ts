@@ -81,6 +81,11 @@ export class FailoverManager {
   #parkedRetryAt = 0;
   /** Retries of parked players in a row that restored none: the backoff's exponent. */
   #parkedRetries = 0;
+  /**
+   * Nodes whose first handshake restored players wait on (their saved session may resume), with the
+   * timer that applies the lost-socket policy if it is not done in `probeTimeoutMs`.
+   */
+  readonly #handshakes = new Map<Node, TimerHandle>();
   /** Players whose move is under way (a second trigger must not move them twice). */
   readonly #moving = new Set<Player>();
   /**
@@ -127,6 +132,8 @@ export class FailoverManager {
   /** The node is ready again (resumed or not: a resumed session is cleaned by {@link cleanGhosts}). */
   nodeReady(node: Node, resumed: boolean): void {
     this.#stopWaiting(node);
+    this.#host.clock.clearTimeout(this.#handshakes.get(node));
+    this.#handshakes.delete(node);
     // Resumed: the session's strays are deleted now (cleanGhosts). Not resumed: the session is gone.
     for (const [player, left] of this.#leftBehind)
       if (left.node === node.identifier) this.#leftBehind.delete(player);
@@ -230,6 +237,21 @@ export class FailoverManager {
     this.#restoring.add(player);
   }
 
+  /**
+   * Restored players wait on `node`'s first handshake, to resume their saved session. A node that
+   * hangs (frozen, or a host that drops packets) would keep them silent until the handshake timed
+   * out (`requestTimeoutMs`): when it is not ready within `probeTimeoutMs`, the policy of a lost
+   * socket applies instead (probe; move now if the server does not answer, else wait for the resume).
+   */
+  watchHandshake(node: Node): void {
+    if (!this.#host.options.enabled || node.isReady || this.#handshakes.has(node)) return;
+    const timer = this.#host.clock.setTimeout(() => {
+      this.#handshakes.delete(node);
+      if (!node.isReady) this.nodeDown(node);
+    }, this.#host.options.probeTimeoutMs);
+    this.#handshakes.set(node, timer);
+  }
+
   /** The session of a node that was down when `player` moved off it, and may still play it; or null. */
   leftBehind(player: Player): { node: string; sessionId: string } | null {
     return this.#leftBehind.get(player) ?? null;
@@ -295,6 +317,8 @@ export class FailoverManager {
   /** Stops every timer. */
   destroy(): void {
     for (const node of [...this.#waiting.keys()]) this.#stopWaiting(node);
+    for (const timer of this.#handshakes.values()) this.#host.clock.clearTimeout(timer);
+    this.#handshakes.clear();
     this.#host.clock.clearTimeout(this.#parkedRetry);
     this.#parkedRetry = undefined;
     this.#parked.clear();

@@ -16,6 +16,7 @@ import type { LavalinkEmulator, TestConnector } from '../../src/testing/index.js
 import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
 import {
   loadTracks,
+  nodesFor,
   persistChannel,
   persistGuild,
   persistentPool,
@@ -229,6 +230,49 @@ describe('restoring when the saved node is gone', () => {
         .sort(),
     ).toEqual([0, 1, 2].map(persistGuild).sort());
     expect(new Set(second.connector.sent.map((payload) => payload.guild_id)).size).toBe(3);
+  });
+});
+
+describe('restoring when the saved node hangs', () => {
+  it('moves the players to another node after probeTimeoutMs, not after the handshake timeout, and leaves no copy', async () => {
+    // Was a known limit: a restarted bot waited the whole handshake timeout for a saved node that
+    // hangs (soak seed 13, 2 s) before its players failed over.
+    emulators = await startEmulators(2);
+    const first = startBot();
+    await first.pool.connect();
+    await waitFor(() => [...first.pool.nodes.values()].every((node) => node.isReady), {
+      what: 'both nodes ready',
+    });
+    await setUpPlayers(first.pool);
+    const session = first.pool.getNode('node1')!.sessionId!;
+    await stopBot(first.pool);
+    emulators[0]!.freeze();
+
+    const second = startBot({
+      nodes: nodesFor(emulators).map((node) => ({ ...node, requestTimeoutMs: 10_000 })),
+    });
+    const restored = nextEvent(second.pool, 'playersRestored', {
+      filter: ({ node }) => node.identifier === 'node2',
+    });
+    const startedAt = Date.now();
+    void second.pool.connect().catch(() => undefined);
+    const { count } = await restored;
+    expect(count).toBe(3);
+    expect(Date.now() - startedAt).toBeLessThan(3_000); // probe 200 ms + probe 200 ms + moves
+    const node2 = second.pool.getNode('node2')!;
+    expect(
+      emulators[1]!
+        .players(node2.sessionId!)
+        .map((player) => player.guildId)
+        .sort(),
+    ).toEqual([0, 1, 2].map(persistGuild).sort());
+
+    const resumed = nextEvent(second.pool, 'nodeResumed');
+    emulators[0]!.unfreeze();
+    expect((await resumed).sessionId).toBe(session);
+    await waitFor(() => emulators[0]!.players(session).length === 0, {
+      what: 'the copies left in the frozen session deleted',
+    });
   });
 });
 
