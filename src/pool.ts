@@ -440,6 +440,13 @@ export class Pool extends TypedEmitter<PoolEvents> {
         if (player?.node === node) player.handleUpdate(message.state);
       }),
       node.on('event', (message) => {
+        // The end of an old copy that failover deleted on this node, not of the player there now.
+        if (
+          message.type === 'TrackEndEvent' &&
+          message.reason === 'stopped' &&
+          this.#failover.takeCopyEnd(node, message.guildId)
+        )
+          return;
         const player = this.#players.get(message.guildId);
         if (player?.node === node) player.handleEvent(message);
       }),

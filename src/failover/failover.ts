@@ -31,6 +31,8 @@ import { MoveConcurrency, runAdaptive } from './move-concurrency.js';
 /** First delay of a retry of parked players while a node could take them. */
 const PARKED_RETRY_BASE_MS = 100;
 const PARKED_RETRY_MAX_MS = 5_000;
+/** How long after a deletion's answer its `TrackEndEvent(stopped)` may still arrive over the socket. */
+const COPY_END_GRACE_MS = 5_000;
 
 export interface FailoverHost {
   readonly clock: Clock;
@@ -99,6 +101,14 @@ export class FailoverManager {
    * DELETE would remove the new player.
    */
   readonly #deletions = new Map<Node, Map<string, Promise<void>>>();
+  /**
+   * The `TrackEndEvent(stopped)` each deletion of an old copy makes Lavalink send, per node and guild,
+   * with until when it is expected (Infinity while the DELETE is in flight). It is the copy's end, not
+   * the player's: when the player is re-created on that node meanwhile (a parked player whose old node
+   * came back), the event can arrive after the re-creation, and taken as its own it left the player
+   * believing it was idle while the server played on (soak seed 5).
+   */
+  readonly #copyEnds = new Map<Node, Map<string, number>>();
   /**
    * Players moved off a node that was down while its Lavalink session may still hold (and play) them,
    * with that session: saved with the player, so a bot restarted before the node came back resumes
@@ -460,8 +470,22 @@ export class FailoverManager {
     }
   }
 
+  /**
+   * Whether a `TrackEndEvent(stopped)` from `node` for `guildId` is the end of a copy this manager
+   * deleted there (then it is consumed: the pool must not hand it to the player).
+   */
+  takeCopyEnd(node: Node, guildId: string): boolean {
+    const ends = this.#copyEnds.get(node);
+    const until = ends?.get(guildId);
+    if (ends === undefined || until === undefined) return false;
+    ends.delete(guildId);
+    if (ends.size === 0) this.#copyEnds.delete(node);
+    return this.#host.clock.now() <= until;
+  }
+
   /** Deletes the copy of a guild's player on `node` (moved away, or a stray of a resumed session). */
   #deleteOn(node: Node, guildId: string): void {
+    this.#expectCopyEnd(node, guildId, Number.POSITIVE_INFINITY);
     let pending = this.#deletions.get(node);
     if (!pending) this.#deletions.set(node, (pending = new Map<string, Promise<void>>()));
     const deletion: Promise<void> = node.rest
@@ -473,10 +497,22 @@ export class FailoverManager {
         }));
       })
       .finally(() => {
+        // The event left before the answer, but on another connection: it may still be on its way.
+        if (this.#copyEnds.get(node)?.has(guildId))
+          this.#expectCopyEnd(node, guildId, this.#host.clock.now() + COPY_END_GRACE_MS);
         if (pending.get(guildId) === deletion) pending.delete(guildId);
         if (pending.size === 0 && this.#deletions.get(node) === pending) this.#deletions.delete(node);
       });
     pending.set(guildId, deletion);
+  }
+
+  #expectCopyEnd(node: Node, guildId: string, until: number): void {
+    let ends = this.#copyEnds.get(node);
+    if (!ends) this.#copyEnds.set(node, (ends = new Map<string, number>()));
+    // Expectations of copies that had no track (no event comes) expire here, not in a timer.
+    const now = this.#host.clock.now();
+    if (ends.size > 64) for (const [guild, end] of ends) if (end < now) ends.delete(guild);
+    ends.set(guildId, until);
   }
 
   #stopWaiting(node: Node): void {
