@@ -24,6 +24,7 @@ import type { DebugEvent, NodeEvents } from './node-events.js';
 import { resolveNodeOptions } from './node-options.js';
 import type { NodeOptions, ResolvedNodeOptions } from './node-options.js';
 import { NodeRest } from './node-rest.js';
+import { setMaxListeners } from 'node:events';
 import { NodeSocket } from './node-socket.js';
 import { RestLatency } from './rest-latency.js';
 import type { SocketEnd } from './node-socket.js';
@@ -82,6 +83,8 @@ export class Node extends TypedEmitter<NodeEvents> {
   #resyncing: AbortController | null = null;
   #closing = false;
   #relay: EventRelay | null = null;
+  /** Aborted when the node leaves `connected`: see {@link connectionSignal}. */
+  #connection: AbortController | null = null;
 
   constructor(options: NodeOptions) {
     super();
@@ -152,6 +155,14 @@ export class Node extends TypedEmitter<NodeEvents> {
    */
   get restLatencyMs(): number | null {
     return this.#restLatency.recentMs(this.options.clock.now());
+  }
+  /**
+   * Aborts when the node leaves `connected` (already aborted while it is not). Requests that are only
+   * worth an answer from a working node pass it, so a node that freezes or dies does not hold them
+   * for the whole request timeout: failover moves use it and go to the next node at once.
+   */
+  get connectionSignal(): AbortSignal {
+    return this.#connection?.signal ?? NOT_CONNECTED;
   }
   /** Whether the server accepted session resuming; null until known. */
   get canResume(): boolean | null {
@@ -497,6 +508,17 @@ export class Node extends TypedEmitter<NodeEvents> {
       return;
     }
     this.#status = to;
+    if (from === 'connected') {
+      this.#connection?.abort(
+        new LavafleetError(ErrorCodes.NodeNotReady, `Node ${this.identifier} left connected (${to})`),
+      );
+      this.#connection = null;
+    }
+    if (to === 'connected') {
+      this.#connection = new AbortController();
+      // Every move in flight to this node listens on it: hundreds at once are expected, not a leak.
+      setMaxListeners(Number.POSITIVE_INFINITY, this.#connection.signal);
+    }
     this.emit('statusChange', { node: this.identifier, from, to });
   }
 
@@ -519,6 +541,10 @@ function rejectedError(identifier: string, status: number): LavafleetError {
     `Node ${identifier} refused the WebSocket handshake with ${status}; check the uri (a Lavalink v4 server?) and the bot's user id`,
   );
 }
+
+const NOT_CONNECTED = AbortSignal.abort(
+  new LavafleetError(ErrorCodes.NodeNotReady, 'The node is not connected'),
+);
 
 function isOwnCancellation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

@@ -408,7 +408,9 @@ export class Player {
     this.#node = node;
     const sentAt = this.#host.clock.now();
     try {
-      await node.rest.updatePlayer(this.guildId, body);
+      // Aborted if the node fails meanwhile: the move goes on to the next node instead of waiting out
+      // the request timeout. A copy it may have left there is deleted when the session resumes.
+      await node.rest.updatePlayer(this.guildId, body, { signal: node.connectionSignal });
     } catch (error) {
       if (this.#node === node) this.#node = previous;
       throw error;
