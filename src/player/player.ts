@@ -456,10 +456,12 @@ export class Player {
     const caughtUp = Math.min(Math.round(position + tookMs * this.#speed), track.info.length);
     this.#anchor(caughtUp);
     node.rest
-      .updatePlayer(this.guildId, { position: caughtUp })
-      .catch((error: unknown) =>
-        this.#host.emitError(asLavafleetError(error, `catching up the position in guild ${this.guildId}`)),
-      );
+      .updatePlayer(this.guildId, { position: caughtUp }, { signal: node.connectionSignal })
+      .catch((error: unknown) => {
+        // A node that failed meanwhile is failover's business: the player moves, at the right position.
+        if (this.#node !== node || !node.isReady) return;
+        this.#host.emitError(asLavafleetError(error, `catching up the position in guild ${this.guildId}`));
+      });
   }
 
   /**
@@ -679,7 +681,8 @@ export class Player {
         },
       );
     } catch (error) {
-      if (abort.signal.aborted) return;
+      // Aborted, or the node failed meanwhile: failover re-creates the player there with this track.
+      if (abort.signal.aborted || this.#node !== node || !node.isReady) return;
       this.#host.emitError(asLavafleetError(error, `playing the next track in guild ${this.guildId}`));
       if (isServerSideFailure(error) && wanted()) {
         await this.#host

@@ -16,7 +16,7 @@ afterEach(async () => {
   stop = undefined;
 });
 
-it('a re-creation answered late seeks the track to where it should be by now', async () => {
+async function slowMoveToNode2() {
   const clock = new FakeClock();
   const emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw', now: () => clock.now() }));
   await Promise.all(emulators.map((e) => e.start()));
@@ -49,7 +49,11 @@ it('a re-creation answered late seeks the track to where it should be by now', a
   clock.advance(2_000); // the node stays frozen for 2 s
   emulators[1]!.unfreeze();
   await moving;
-  const expected = expectedAtMove + 2_000;
+  return { clock, emulators, pool, player, node2, expected: expectedAtMove + 2_000 };
+}
+
+it('a re-creation answered late seeks the track to where it should be by now', async () => {
+  const { emulators, player, node2, expected } = await slowMoveToNode2();
   await waitFor(
     () => {
       const position = emulators[1]!.player(node2.sessionId!, player.guildId)?.state.position ?? 0;
@@ -58,4 +62,16 @@ it('a re-creation answered late seeks the track to where it should be by now', a
     { what: `node2 playing at ~${expected} ms` },
   );
   expect(Math.abs(player.position - expected)).toBeLessThan(100);
+});
+
+it('reports no error when the node fails before the catch-up seek is answered: failover moves the player', async () => {
+  const { clock, emulators, pool, player } = await slowMoveToNode2();
+  const errors: Error[] = [];
+  pool.on('error', (error) => void errors.push(error));
+  await emulators[1]!.kill(); // the seek was just sent
+  for (let i = 0; i < 40 && player.node.identifier !== 'node1'; i++) await clock.advanceAsync(250);
+  await clock.advanceAsync(10_000); // every retry of the seek has run out
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(player.node.identifier).toBe('node1');
+  expect(errors).toEqual([]);
 });
