@@ -284,6 +284,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       await Promise.allSettled([node.rest.destroyPlayer(guildId), this.#voice.send(guildId, null, options)]);
       throw error;
     }
+    this.#state?.saveSoon();
     return player;
   }
 

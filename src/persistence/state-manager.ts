@@ -12,6 +12,9 @@ import { parsePlayerSnapshot } from './snapshot.js';
 import type { SavedPlayer } from './snapshot.js';
 import type { StateStore, StoreEntry } from './state-store.js';
 
+/** How soon a new player is saved (the periodic save only starts it at its interval). */
+export const NEW_PLAYER_SAVE_MS = 100;
+
 export interface StateManagerOptions {
   store: StateStore;
   /** Prefix of every key, per bot: `lavafleet/<userId>/`. */
@@ -45,6 +48,8 @@ export class StateManager {
   readonly #dirty = new Set<string>();
   readonly #removed = new Set<string>();
   #timer: TimerHandle | undefined;
+  /** A save sooner than the interval, for new players (see {@link saveSoon}). */
+  #soon: TimerHandle | undefined;
   #saving: Promise<void> | null = null;
 
   constructor(options: StateManagerOptions) {
@@ -63,6 +68,21 @@ export class StateManager {
   stop(): void {
     this.#options.clock.clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#options.clock.clearTimeout(this.#soon);
+    this.#soon = undefined;
+  }
+
+  /**
+   * Saves within {@link NEW_PLAYER_SAVE_MS} rather than on the next interval: a new player is the one
+   * change a restart cannot make up for (a lost position is estimated; a player never saved is
+   * gone), so a bot killed a moment after a join still restores it. Joins in a burst share one save.
+   */
+  saveSoon(): void {
+    if (this.#timer === undefined || this.#soon !== undefined) return;
+    this.#soon = this.#options.clock.setTimeout(() => {
+      this.#soon = undefined;
+      this.save().catch((error: unknown) => this.#options.onError(asStoreError(error)));
+    }, NEW_PLAYER_SAVE_MS);
   }
 
   /** The player of `guildId` changed: it is saved on the next save (if this process owns the guild). */

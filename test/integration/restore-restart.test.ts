@@ -311,6 +311,22 @@ describe('what is saved, and when', () => {
     expect(saved?.volume).toBe(77);
   });
 
+  it('saves a new player at once, not on the interval: a bot killed just after a join restores it', async () => {
+    // Found by the soak (seed 17): killed 300 ms after 1,000 joins, a bot with a 1 s interval had
+    // saved none of them.
+    emulators = await startEmulators(1);
+    const bot = startBot({ stateSaveIntervalMs: 60_000 });
+    await bot.pool.connect();
+    const [track] = await loadTracks(bot.pool, 1);
+    await bot.pool.join({ guildId: persistGuild(0), channelId: persistChannel(0), play: track! });
+    let saved: Record<string, unknown> | undefined;
+    for (let i = 0; i < 100 && !saved; i += 1) {
+      saved = (await savedPlayers()).get(persistGuild(0));
+      if (!saved) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((saved?.track as { encoded?: string } | null)?.encoded).toBe(track!.encoded);
+  });
+
   it('saves queue changes and moves on the interval', async () => {
     emulators = await startEmulators(2);
     const bot = startBot();

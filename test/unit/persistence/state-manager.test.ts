@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { LavafleetError } from '../../../src/errors.js';
 import { MemoryStore } from '../../../src/persistence/memory-store.js';
 import type { SavedPlayer } from '../../../src/persistence/snapshot.js';
-import { StateManager, type StateManagerOptions } from '../../../src/persistence/state-manager.js';
+import {
+  NEW_PLAYER_SAVE_MS,
+  StateManager,
+  type StateManagerOptions,
+} from '../../../src/persistence/state-manager.js';
 import type { StoreEntry } from '../../../src/persistence/state-store.js';
 import { FakeClock, flushMicrotasks } from '../../helpers/fake-clock.js';
 import { savedPlayer } from '../../fixtures/persist-snapshots.js';
@@ -271,5 +275,38 @@ describe('StateManager with several processes on one store', () => {
     );
     await manager.clear();
     expect((await store.list(PREFIX)).map((entry) => entry.key)).toEqual([key(1), key(3)]);
+  });
+});
+
+describe('StateManager.saveSoon (new players)', () => {
+  it('saves within NEW_PLAYER_SAVE_MS instead of at the interval, one save for a burst of joins', async () => {
+    // Found by the soak (seed 17): a bot killed 300 ms after 1,000 joins restored none of them.
+    const { store, clock, players, manager } = setUp({ intervalMs: 60_000 });
+    manager.start();
+    for (let i = 0; i < 3; i += 1) {
+      players.set(guild(i), savedPlayer(guild(i)));
+      manager.markDirty(guild(i));
+      manager.saveSoon();
+    }
+    clock.advance(NEW_PLAYER_SAVE_MS - 1);
+    await flushMicrotasks();
+    expect(store.batches).toEqual([]);
+    clock.advance(1);
+    await flushMicrotasks();
+    expect(store.batches).toEqual([{ set: [key(0), key(1), key(2)], delete: [] }]);
+    manager.stop();
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('does nothing before start() or after stop() (an interval of 0 saves only on close)', async () => {
+    const { store, clock, players, manager } = setUp({ intervalMs: 0 });
+    players.set(guild(0), savedPlayer(guild(0)));
+    manager.markDirty(guild(0));
+    manager.start();
+    manager.saveSoon();
+    clock.advance(10_000);
+    await flushMicrotasks();
+    expect(store.batches).toEqual([]);
+    expect(clock.pendingCount).toBe(0);
   });
 });
