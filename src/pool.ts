@@ -745,7 +745,13 @@ export class Pool extends TypedEmitter<PoolEvents> {
         if (node) this.#placed(node);
         return node;
       },
-      emit: (event, payload) => void this.emit(event, payload as never),
+      emit: (event, payload) => {
+        this.emit(event, payload as never);
+        // A player in a new session is, like a new player, what a restart cannot make up for: a bot
+        // killed before saving it would resume the old session and never learn of the new copy,
+        // which plays on in its paused session (soak seed 22).
+        if (event === 'playerMoved' || event === 'playersRestored') this.#state?.saveSoon();
+      },
       rejoinVoice: (player) => this.#voice.rejoin(player),
       debug: (message, data) => {
         if (this.hasListeners('debug'))

@@ -73,9 +73,10 @@ export class StateManager {
   }
 
   /**
-   * Saves within {@link NEW_PLAYER_SAVE_MS} rather than on the next interval: a new player is the one
-   * change a restart cannot make up for (a lost position is estimated; a player never saved is
-   * gone), so a bot killed a moment after a join still restores it. Joins in a burst share one save.
+   * Saves within {@link NEW_PLAYER_SAVE_MS} rather than on the next interval: a new player, or one
+   * re-created in another session, is the change a restart cannot make up for (a lost position is
+   * estimated; a player never saved is gone, a copy in an unknown session plays on), so a bot killed
+   * a moment after a join or a failover still restores it. Changes in a burst share one save.
    */
   saveSoon(): void {
     if (this.#timer === undefined || this.#soon !== undefined) return;

@@ -327,6 +327,35 @@ describe('what is saved, and when', () => {
     expect((saved?.track as { encoded?: string } | null)?.encoded).toBe(track!.encoded);
   });
 
+  it('saves a moved player at once: a bot killed just after a failover knows the new session', async () => {
+    // Found by the soak (seed 22): killed 600 ms after its players were re-created in a new session,
+    // the bot resumed the old one and the copies in the new session played on, unknown to it.
+    emulators = await startEmulators(2);
+    const bot = startBot({ stateSaveIntervalMs: 60_000 });
+    await bot.pool.connect();
+    await waitFor(() => [...bot.pool.nodes.values()].every((node) => node.isReady), {
+      what: 'both nodes ready',
+    });
+    const [track] = await loadTracks(bot.pool, 1);
+    const player = await bot.pool.join({
+      guildId: persistGuild(0),
+      channelId: persistChannel(0),
+      node: 'node1',
+      play: track!,
+    });
+    const node2 = bot.pool.getNode('node2')!;
+    for (let i = 0; i < 100 && !(await savedPlayers()).has(persistGuild(0)); i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    await player.moveTo(node2);
+    let saved: Record<string, unknown> | undefined;
+    for (let i = 0; i < 100 && saved?.node !== 'node2'; i += 1) {
+      saved = (await savedPlayers()).get(persistGuild(0));
+      if (saved?.node !== 'node2') await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(saved?.node).toBe('node2');
+    expect(saved?.sessionId).toBe(node2.sessionId);
+  });
+
   it('saves queue changes and moves on the interval', async () => {
     emulators = await startEmulators(2);
     const bot = startBot();
