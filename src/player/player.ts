@@ -52,6 +52,8 @@ export type Playable = Track | { encoded: string; userData?: JsonObject } | stri
 /** Options of {@link Player.play}. */
 /** A re-creation slower than this is followed by a seek to where the track should be by now. */
 const SLOW_RECREATE_MS = 300;
+/** A catch-up seek this close to the end of a track (or closer than its re-creation took) is left out. */
+const SEEK_END_MARGIN_MS = 1_000;
 
 export interface PlayOptions {
   /** Start position in ms. @defaultValue 0 */
@@ -455,6 +457,10 @@ export class Player {
     if (tookMs < SLOW_RECREATE_MS || !track || this.#paused || track.info.isStream) return;
     const caughtUp = Math.min(Math.round(position + tookMs * this.#speed), track.info.length);
     this.#anchor(caughtUp);
+    // A seek carries no track: near the end, the track may end on the server before the seek gets
+    // there, and the seek would land on the next one, which the bot starts meanwhile (soak seed 19:
+    // a track played from 58 s instead of 0). The track ends in a moment anyway.
+    if (caughtUp >= track.info.length - Math.max(SEEK_END_MARGIN_MS, tookMs)) return;
     node.rest
       .updatePlayer(this.guildId, { position: caughtUp }, { signal: node.connectionSignal })
       .catch((error: unknown) => {

@@ -6,6 +6,8 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { LavalinkEmulator } from '../../src/testing/index.js';
+import type { Pool } from '../../src/pool.js';
+import type { Track } from '../../src/protocol/track.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
 import { waitFor } from '../helpers/events.js';
@@ -16,7 +18,7 @@ afterEach(async () => {
   stop = undefined;
 });
 
-async function slowMoveToNode2() {
+async function slowMoveToNode2(loadTrack: (pool: Pool) => Promise<Track> = longTrack) {
   const clock = new FakeClock();
   const emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw', now: () => clock.now() }));
   await Promise.all(emulators.map((e) => e.start()));
@@ -35,7 +37,7 @@ async function slowMoveToNode2() {
     guildId: guildId(1),
     channelId: channelId(1),
     node: 'node1',
-    play: await longTrack(pool),
+    play: await loadTrack(pool),
   });
   clock.advance(5_000);
   const node2 = pool.getNode('node2')!;
@@ -74,4 +76,20 @@ it('reports no error when the node fails before the catch-up seek is answered: f
   await new Promise((resolve) => setImmediate(resolve));
   expect(player.node.identifier).toBe('node1');
   expect(errors).toEqual([]);
+});
+
+it('sends no catch-up seek near the end of the track: it could land on the next one', async () => {
+  // Found by the soak (seed 19): the track ended on the server before the seek arrived; the seek then
+  // moved the next track, started by the bot meanwhile, to 58 s.
+  const { emulators, player, node2 } = await slowMoveToNode2(async (p) => {
+    const result = await p.load('emulator:track?title=Short&length=7800&id=short0001');
+    if (result.loadType !== 'track') throw new Error('no short track');
+    return result.data;
+  });
+  expect(player.node).toBe(node2);
+  // A request sent after any seek would have been: once it is answered, a seek would be in.
+  await node2.rest.getPlayer(player.guildId);
+  expect(emulators[1]!.requestCount('player')).toBe(2); // the re-creation and this read, no seek
+  const served = emulators[1]!.player(node2.sessionId!, player.guildId)!;
+  expect(served.state.position).toBeLessThan(6_000); // still where the re-creation put it (5 s)
 });
