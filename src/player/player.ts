@@ -104,6 +104,8 @@ export class Player {
   #sentFilters: Filters = {};
   #anchorPosition = 0;
   #anchorAt = 0;
+  /** Counts track changes (a replay of the same track too): see recreateOn. */
+  #trackChanges = 0;
   #speed = 1;
   #connected = false;
   #ping = -1;
@@ -409,6 +411,7 @@ export class Player {
     const previous = this.#node;
     this.#node = node;
     const sentAt = this.#host.clock.now();
+    const trackChanges = this.#trackChanges;
     try {
       // Aborted if the node fails meanwhile: the move goes on to the next node instead of waiting out
       // the request timeout. A copy it may have left there is deleted when the session resumes.
@@ -419,9 +422,12 @@ export class Player {
     }
     this.#placedAt = sentAt;
     this.voice.markSent(voice !== null);
-    // Lavalink started the track while handling the request: between sending and the reply.
-    this.#anchor(position, (sentAt + this.#host.clock.now()) / 2);
-    this.#catchUpSlowCreate(node, position, sentAt);
+    // Lavalink started the track while handling the request: between sending and the reply. Unless the
+    // track ended there meanwhile and the next one started: this position belongs to the old one.
+    if (this.#trackChanges === trackChanges) {
+      this.#anchor(position, (sentAt + this.#host.clock.now()) / 2);
+      this.#catchUpSlowCreate(node, position, sentAt);
+    }
     const queueEnded = this.#restored === 'queueEnded';
     this.#restored = null;
     if (queueEnded) {
@@ -755,6 +761,7 @@ export class Player {
   #setTrack(track: Track | null): void {
     this.#track = track;
     this.#trackChangedAt = this.#host.clock.now();
+    this.#trackChanges += 1;
   }
 
   /** Whether the track changed (or is being started) after `time`. */

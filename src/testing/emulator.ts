@@ -47,7 +47,8 @@ const STOP_GRACE_MS = 1000;
  *   positions advance with `now()` whether or not voice is connected, times timescale `speed × rate`;
  * - tracks end on one timer per session; with a fake `now`, call `tick()` after moving the clock;
  * - `frameStats` is the configured value (default null), the same for every session;
- * - latency delays a REST request before it is handled; scripted failures apply after authorization;
+ * - `restMs` latency delays a REST request before it is handled, `restReplyMs` its answer after;
+ *   scripted failures apply after authorization;
  * - while frozen, frames and answers are held back and delivered on `unfreeze()`, like TCP buffers;
  * - the route planner is absent unless the `routePlanner` option describes one;
  * - the catalogue behind `/v4/loadtracks` is documented in `catalogue.ts` (`loadCatalogueTracks`).
@@ -153,9 +154,15 @@ export class LavalinkEmulator {
     this.faults.unfreeze();
   }
 
-  /** Delays every REST request (before it is handled) and every WebSocket frame. */
-  setLatency(latency: { restMs?: number; wsMs?: number }): void {
+  /**
+   * Delays every REST request before it is handled (`restMs`), its answer after it was handled
+   * (`restReplyMs`: the way back, while its effects, such as WebSocket events, are already out), and
+   * every WebSocket frame (`wsMs`).
+   */
+  setLatency(latency: { restMs?: number; restReplyMs?: number; wsMs?: number }): void {
     if (latency.restMs !== undefined) this.faults.restLatencyMs = nonNegative('restMs', latency.restMs);
+    if (latency.restReplyMs !== undefined)
+      this.faults.restReplyLatencyMs = nonNegative('restReplyMs', latency.restReplyMs);
     if (latency.wsMs !== undefined) this.faults.wsLatencyMs = nonNegative('wsMs', latency.wsMs);
   }
 

@@ -28,6 +28,8 @@ export interface ScriptedFailure {
 
 export class FaultState {
   restLatencyMs = 0;
+  /** Delay between handling a REST request and answering it (the way back). */
+  restReplyLatencyMs = 0;
   wsLatencyMs = 0;
   private failRules: FailRule[] = [];
   private rejections: { status: number; remaining: number }[] = [];
@@ -99,6 +101,7 @@ export class FaultState {
   /** Forgets every scripted fault (latency, failures, rejections) and lifts a freeze. */
   reset(): void {
     this.restLatencyMs = 0;
+    this.restReplyLatencyMs = 0;
     this.wsLatencyMs = 0;
     this.failRules = [];
     this.rejections = [];

@@ -76,6 +76,8 @@ async function handle(ctx: RestServerContext, req: IncomingMessage, res: ServerR
     else res.destroy();
     return;
   }
+  const replyLatency = ctx.faults.restReplyLatencyMs;
+  if (replyLatency > 0) await new Promise((resolve) => setTimeout(resolve, replyLatency).unref());
   if (epoch !== ctx.epoch()) return void res.destroy();
   if ('json' in reply) write(res, reply.status, stringify(reply.json), 'application/json');
   else if ('text' in reply) write(res, reply.status, reply.text, 'text/plain;charset=UTF-8');

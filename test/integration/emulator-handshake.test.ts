@@ -160,6 +160,23 @@ describe('LavalinkEmulator handshake', () => {
     client.close();
   });
 
+  it('delays only the answer with restReplyMs: the request has taken effect before it', async () => {
+    const client = await RawClient.connect(emulator);
+    emulator.setLatency({ restReplyMs: 40 });
+    let answered = false;
+    const pending = rest(emulator, 'PATCH', `/v4/sessions/${client.sessionId}/players/1`, {
+      volume: 50,
+    }).then((result) => {
+      answered = true;
+      return result;
+    });
+    await waitUntil(() => emulator.player(client.sessionId, '1') !== undefined);
+    expect(answered).toBe(false);
+    expect((await pending).status).toBe(200);
+    emulator.setLatency({ restReplyMs: 0 });
+    client.close();
+  });
+
   it('sendRaw delivers arbitrary text and binary frames', async () => {
     const client = await RawClient.connect(emulator);
     await client.next((frame) => frame.op === 'stats');
