@@ -17,10 +17,10 @@ import type { DemoSettings } from './settings.js';
 import type { DemoSnapshot, NodeRow } from './snapshot.js';
 import { EventTracker } from './tracker.js';
 import type { DemoCounters } from './tracker.js';
-import { judge } from './verdict.js';
+import { everyGuildPlays, judge, SETTLE_MS } from './verdict.js';
 import type { Verdict } from './verdict.js';
 import type { DemoView } from './view.js';
-import { sleep } from './waits.js';
+import { sleep, waitUntil } from './waits.js';
 
 /** Everything the summary reports. */
 export interface DemoResult {
@@ -52,6 +52,7 @@ export async function runDemo(
   try {
     await run.setUp();
     await run.play();
+    await run.settle();
     return run.finish();
   } finally {
     view.stop();
@@ -130,6 +131,13 @@ class DemoRun {
     };
     await runScenario(context, this.#timeline, (entry) => this.#view.step(entry));
     await sleep(this.#settings.durationMs - this.elapsed(), this.#signal);
+  }
+
+  /** Waits (at most SETTLE_MS) until every guild plays: next tracks starting at the very end. */
+  async settle(): Promise<void> {
+    this.#phase = 'checking every guild';
+    this.#isChecking = true;
+    await waitUntil(() => everyGuildPlays(this.#plans, this.#bot.pool, this.#fleet), SETTLE_MS, this.#signal);
   }
 
   /** A last sample, then every guild judged. */

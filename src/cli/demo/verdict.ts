@@ -1,5 +1,6 @@
 /**
- * Whether a guild was lost, decided at the end of the run.
+ * Whether a guild was lost, decided at the end of the run, once every guild plays or after at most
+ * 2 s ({@link SETTLE_MS}): a next track still starting is not a loss.
  *
  * A guild the bot joined is lost when any of these holds:
  * 1. the bot (the Pool after the restart) has no player for it;
@@ -49,6 +50,18 @@ export function judge(
   }
   return { checked: plans.length, lost, duplicates: audit.duplicates, stale };
 }
+
+/**
+ * Whether every planned guild plays where the bot thinks it plays. The run is judged once this
+ * holds, or after {@link SETTLE_MS}: a track ending at the very end of the run leaves its guild
+ * silent for the few ms the next one takes to start, which is no loss.
+ */
+export function everyGuildPlays(plans: readonly GuildPlan[], pool: Pool | null, fleet: DemoFleet): boolean {
+  return plans.every(({ guildId }) => typeof whyNotPlaying(guildId, pool, fleet) !== 'string');
+}
+
+/** The longest wait for {@link everyGuildPlays} before the verdict. */
+export const SETTLE_MS = 2_000;
 
 /** Why a guild is not playing where the bot thinks it plays, or whether the bot's view is behind. */
 function whyNotPlaying(guildId: string, pool: Pool | null, fleet: DemoFleet): string | { isStale: boolean } {
