@@ -566,6 +566,24 @@ export class Player {
     this.#paused = server.paused;
     this.#volume = server.volume;
     this.#applyState(server.state);
+    if (this.#track) this.#followInQueue(this.#track);
+    // The server's state is newer than the saved one (a restored player's was estimated): saved soon,
+    // or a second restart would estimate from the old state again.
+    this.#host.markDirty(this);
+  }
+
+  /**
+   * The server plays `track` and the queue thinks another is current: a bot process started it and
+   * died before saving (soak seed 5). The queue catches up, as if it had advanced to it, so that the
+   * next track is the one after it (an upcoming track) or the queue's next (a track from elsewhere).
+   */
+  #followInQueue(track: Track): void {
+    const { queue } = this;
+    const same = (candidate: Track | null) => candidate?.info.identifier === track.info.identifier;
+    if (same(queue.current)) return;
+    const index = queue.loop === 'track' ? -1 : queue.tracks.findIndex(same);
+    if (index >= 0) queue.skip(index + 1);
+    else queue.replaceCurrent(track);
   }
 
   /** @internal A `playerUpdate` from the player's node. */
