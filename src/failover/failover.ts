@@ -14,7 +14,8 @@
  *
  * A move re-creates the player on the best other node in one request, at the position estimated
  * from the last update plus the time since. Moves run with an adaptive bound on concurrency (raised
- * when the target answers slowly, see move-concurrency.ts); a move that fails
+ * when the target answers slowly, see move-concurrency.ts), and avoid a target that stopped
+ * answering while another can take them (see target-stalls.ts); a move that fails
  * is tried on the next node; with no node left the player is parked and re-created as soon as any
  * node is ready. When a node comes back with its session, every player in that session that the
  * pool does not have on that node is deleted there: moved away meanwhile (by this process or by the
@@ -27,6 +28,7 @@ import type { Player } from '../player/player.js';
 import type { PoolOwnEvents } from '../pool/pool-events.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { MoveConcurrency, runAdaptive } from './move-concurrency.js';
+import { TargetStalls, stallThresholdMs } from './target-stalls.js';
 
 /** First delay of a retry of parked players while a node could take them. */
 const PARKED_RETRY_BASE_MS = 100;
@@ -90,6 +92,8 @@ export class FailoverManager {
   readonly #handshakes = new Map<Node, TimerHandle>();
   /** Players whose move is under way (a second trigger must not move them twice). */
   readonly #moving = new Set<Player>();
+  /** Re-creations in flight per target, to tell a target that stopped answering (target-stalls.ts). */
+  readonly #stalls = new TargetStalls<Node, Player>();
   /**
    * Players restored from a store after a bot restart and not yet back on a node: they count in
    * `playersRestored` once back, and get a fresh voice session from Discord before they are re-created.
@@ -377,11 +381,7 @@ export class FailoverManager {
     try {
       if (this.#restoring.has(player)) await this.#host.rejoinVoice(player);
       if (player.isDestroyed) return null;
-      for (
-        let next = target ?? this.#host.selectFor(player, tried);
-        next;
-        next = this.#host.selectFor(player, tried)
-      ) {
+      for (let next = target ?? this.#select(player, tried); next; next = this.#select(player, tried)) {
         // Recorded before the request: a bot that stops (or saves) while the move is in flight must
         // still know the copy it may leave in the old session.
         const leftBefore = this.#leftBehind.get(player);
@@ -389,7 +389,12 @@ export class FailoverManager {
           this.#leftBehind.set(player, { node: from.identifier, sessionId: from.sessionId });
         try {
           await this.#deletions.get(next)?.get(player.guildId);
-          await player.recreateOn(next);
+          this.#stalls.begin(player, next, this.#host.clock.now());
+          try {
+            await player.recreateOn(next);
+          } finally {
+            this.#stalls.end(player, this.#host.clock.now());
+          }
           this.#parked.delete(player);
           this.#restoring.delete(player);
           this.counters.playersMoved += 1;
@@ -416,6 +421,30 @@ export class FailoverManager {
     }
   }
 
+  /**
+   * The best node for `player` not in `tried`, avoiding targets that stopped answering while another
+   * node can take it (see target-stalls.ts).
+   */
+  #select(player: Player, tried: ReadonlySet<Node>): Node | undefined {
+    const now = this.#host.clock.now();
+    let avoid: Set<Node> | undefined;
+    for (const node of this.#stalls.targets()) {
+      if (tried.has(node) || !this.#stalls.isStalled(node, now, stallThresholdMs(node.restLatencyMs)))
+        continue;
+      (avoid ??= new Set(tried)).add(node);
+    }
+    return (avoid && this.#host.selectFor(player, avoid)) ?? this.#host.selectFor(player, tried);
+  }
+
+  /** Whether the move of `player` in flight waits on a target that stopped answering. */
+  #isStalled(player: Player): boolean {
+    const target = this.#stalls.targetOf(player);
+    return (
+      target !== undefined &&
+      this.#stalls.isStalled(target, this.#host.clock.now(), stallThresholdMs(target.restLatencyMs))
+    );
+  }
+
   async #restoreParked(): Promise<void> {
     const players = [...this.#parked].filter((player) => !this.#moving.has(player));
     const restored = new Map<Node, number>();
@@ -435,7 +464,13 @@ export class FailoverManager {
   /** Runs moves with the adaptive limit of {@link MoveConcurrency} (see move-concurrency.ts). */
   #runMoves(players: readonly Player[], move: (player: Player) => Promise<boolean>): Promise<void> {
     const { concurrency, maxConcurrency } = this.#host.options;
-    return runAdaptive(players, new MoveConcurrency(concurrency, maxConcurrency), this.#host.clock, move);
+    return runAdaptive(
+      players,
+      new MoveConcurrency(concurrency, maxConcurrency),
+      this.#host.clock,
+      move,
+      (player) => this.#isStalled(player),
+    );
   }
 
   /**

@@ -17,7 +17,8 @@
  * each node's `maxSockets` caps what really goes out to it.
  *
  * Known limit: one figure serves every target. When players go to a quick node and a slow one at
- * once, the quick one sets it, and moves to the slow one keep the floor.
+ * once, the quick one sets it, and moves to the slow one keep the floor. A target that stops
+ * answering altogether is another matter: see target-stalls.ts.
  */
 import type { Clock, TimerHandle } from '../util/clock.js';
 
@@ -34,6 +35,11 @@ export class MoveConcurrency {
   constructor(floor: number, ceiling: number) {
     this.#floor = floor;
     this.#ceiling = Math.max(floor, ceiling);
+  }
+
+  /** The most moves in flight, stalled ones included (see {@link runAdaptive}). */
+  get ceiling(): number {
+    return this.#ceiling;
   }
 
   /** Records how long one move took. */
@@ -56,29 +62,38 @@ export class MoveConcurrency {
  * Runs `task` over `items`, at most `concurrency.limit()` at once, asked again as tasks finish and
  * every {@link MOVE_TICK_MS} while none does. A task resolves `true` when it made a move worth timing
  * (not one that found nothing to do). A task that throws does not stop the others; the first error
- * rejects the whole once every task has settled.
+ * rejects the whole once every task has settled. Tasks that `isStalled` says wait on a target that
+ * stopped answering (see target-stalls.ts) do not count against the limit, only against
+ * `concurrency.ceiling`: hung moves must not stop the others.
  */
 export function runAdaptive<T>(
   items: readonly T[],
   concurrency: MoveConcurrency,
   clock: Clock,
   task: (item: T) => Promise<boolean>,
+  isStalled?: (item: T) => boolean,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
-    const started = new Map<number, number>();
+    const started = new Map<number, { item: T; at: number }>();
     let failure: { error: unknown } | undefined;
     let tick: TimerHandle | undefined;
     let id = 0;
     const pump = (): void => {
       const now = clock.now();
-      const oldest = started.size === 0 ? 0 : now - (started.values().next().value as number);
+      const oldest = started.size === 0 ? 0 : now - (started.values().next().value as { at: number }).at;
       const cap = concurrency.limit(items.length - next + started.size, oldest);
-      while (started.size < cap && next < items.length) {
+      let active = started.size;
+      if (isStalled && active >= cap && next < items.length) {
+        active = 0;
+        for (const { item } of started.values()) if (!isStalled(item)) active += 1;
+      }
+      while (active < cap && started.size < concurrency.ceiling && next < items.length) {
         const item = items[next++] as T;
         const key = id++;
         const at = clock.now();
-        started.set(key, at);
+        started.set(key, { item, at });
+        active += 1;
         void Promise.resolve()
           .then(() => task(item))
           .then(

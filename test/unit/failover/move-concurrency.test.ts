@@ -101,6 +101,65 @@ describe('runAdaptive', () => {
     expect(ran).toBe(5);
   });
 
+  it('does not count stalled tasks against the limit, only against the ceiling', async () => {
+    const clock = new FakeClock();
+    // Items below 0 hang until released; the others answer in 2 ms.
+    const hung = new Set<number>();
+    const release: (() => void)[] = [];
+    let done = 0;
+    const items = Array.from({ length: 200 }, (_, i) => (i < 10 ? -1 - i : i));
+    const task = async (item: number): Promise<boolean> => {
+      if (item < 0) {
+        hung.add(item);
+        await new Promise<void>((resolve) => release.push(resolve));
+      } else {
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, 2));
+      }
+      done += 1;
+      return true;
+    };
+    let finished = false;
+    const run = runAdaptive(items, new MoveConcurrency(10, 15), clock, task, (item) => hung.has(item)).then(
+      () => (finished = true),
+    );
+    await flushMicrotasks();
+    expect(hung.size).toBe(10); // the first ten took every slot
+    await advanceUntil(clock, () => done === 190, 1, 1_000);
+    expect(done).toBe(190); // the rest ran past them
+    expect(finished).toBe(false);
+    for (const resolve of release) resolve();
+    await advanceUntil(clock, () => finished);
+    await run;
+    expect(done).toBe(200);
+  });
+
+  it('keeps stalled tasks within the ceiling', async () => {
+    const clock = new FakeClock();
+    let started = 0;
+    const release: (() => void)[] = [];
+    const task = async (): Promise<boolean> => {
+      started += 1;
+      await new Promise<void>((resolve) => release.push(resolve));
+      return true;
+    };
+    let finished = false;
+    const run = runAdaptive(
+      Array.from({ length: 100 }),
+      new MoveConcurrency(10, 25),
+      clock,
+      task,
+      () => true,
+    ).then(() => (finished = true));
+    await advanceUntil(clock, () => false, 10, 500);
+    expect(started).toBe(25);
+    while (!finished) {
+      for (const resolve of release.splice(0)) resolve();
+      await advanceUntil(clock, () => release.length > 0 || finished, 10, 500);
+    }
+    await run;
+    expect(started).toBe(100);
+  });
+
   it('resolves at once with nothing to do and leaves no timer', async () => {
     const clock = new FakeClock();
     await runAdaptive([], new MoveConcurrency(5, 50), clock, () => Promise.resolve(true));

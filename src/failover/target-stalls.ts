@@ -1,0 +1,75 @@
+/**
+ * Which move targets have stopped answering.
+ *
+ * A node that freezes during a failover (a half-open socket: it accepts requests and never answers)
+ * is noticed by its heartbeat only after a while, and until then every move sent to it hangs. With a
+ * bounded number of moves in flight, the hung ones would soon hold every slot and stop the moves to
+ * the nodes that answer (soak seed 10: 50 players moved in 0.6 s, 950 parked). So a target with a move
+ * outstanding and no answer for {@link stallThresholdMs} is stalled: the failover sends no more
+ * players there while another node can take them, and the moves hanging on it stop counting against
+ * the limit. It is a guess, not a verdict: the first answer from it ends the stall, and only the
+ * heartbeat or the request's own failure declares the node down.
+ *
+ * A node that answers slowly but steadily (a CPU-bound one queueing requests) is not stalled: its
+ * answers keep coming. A node known to be far away (its smoothed REST round trip) gets longer.
+ */
+
+/** Shortest silence that makes a target stalled, in ms. */
+export const STALL_MIN_MS = 250;
+
+/** How long a target with moves outstanding may stay silent before it is stalled. */
+export function stallThresholdMs(restLatencyMs: number | null): number {
+  return Math.max(STALL_MIN_MS, 2 * (restLatencyMs ?? 0));
+}
+
+/** @internal Moves in flight per target, and when each target last answered one. */
+export class TargetStalls<Target, Move> {
+  /** Per target, its moves in flight with their start, oldest first. */
+  readonly #pending = new Map<Target, Map<Move, number>>();
+  readonly #targetOf = new Map<Move, Target>();
+  /** Per target with moves in flight, when it last answered one (success or failure). */
+  readonly #answeredAt = new Map<Target, number>();
+
+  /** `move` was sent to `target` at `now`. */
+  begin(move: Move, target: Target, now: number): void {
+    this.end(move, now);
+    let pending = this.#pending.get(target);
+    if (!pending) this.#pending.set(target, (pending = new Map<Move, number>()));
+    pending.set(move, now);
+    this.#targetOf.set(move, target);
+  }
+
+  /** `move` was answered (or given up) at `now`. */
+  end(move: Move, now: number): void {
+    const target = this.#targetOf.get(move);
+    if (target === undefined) return;
+    this.#targetOf.delete(move);
+    const pending = this.#pending.get(target);
+    pending?.delete(move);
+    if (!pending || pending.size === 0) {
+      this.#pending.delete(target);
+      this.#answeredAt.delete(target);
+    } else {
+      this.#answeredAt.set(target, now);
+    }
+  }
+
+  /** Whether `target` has moves in flight and has not answered one for `thresholdMs`. */
+  isStalled(target: Target, now: number, thresholdMs: number): boolean {
+    const pending = this.#pending.get(target);
+    if (!pending) return false;
+    const oldest = pending.values().next().value as number;
+    const since = Math.max(oldest, this.#answeredAt.get(target) ?? oldest);
+    return now - since > thresholdMs;
+  }
+
+  /** The target `move` waits on, if it is in flight. */
+  targetOf(move: Move): Target | undefined {
+    return this.#targetOf.get(move);
+  }
+
+  /** The targets with moves in flight. */
+  targets(): IterableIterator<Target> {
+    return this.#pending.keys();
+  }
+}
