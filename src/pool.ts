@@ -740,6 +740,19 @@ export class Pool extends TypedEmitter<PoolEvents> {
       options: this.options.failover,
       playersOn: (node) => this.#playersOn(node),
       nextPlacementInMs: () => this.#nextPlacementInMs(),
+      probeOpenBreakers: async (timeoutMs) => {
+        const open = [...this.#nodes.values()].filter(
+          (node) => node.isReady && node.breaker.state === 'open',
+        );
+        await Promise.all(
+          open.map((node) =>
+            node.rest.version({ timeoutMs, retries: 0 }).then(
+              () => undefined,
+              () => undefined,
+            ),
+          ),
+        );
+      },
       selectFor: (player, exclude) => {
         const node = this.#select({ region: player.voice.region, guildId: player.guildId }, exclude);
         if (node) this.#placed(node);

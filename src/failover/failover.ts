@@ -53,6 +53,11 @@ export interface FailoverHost {
   nextPlacementInMs(): number | null;
   /** The best node for the player that is not in `exclude`, or undefined. */
   selectFor(player: Player, exclude: ReadonlySet<Node>): Node | undefined;
+  /**
+   * Asks each ready node whose breaker is open for its version (one request, no retry): an answer
+   * closes the breaker. Resolves when every probe settled; never rejects.
+   */
+  probeOpenBreakers(timeoutMs: number): Promise<void>;
   emit<K extends keyof (PlayerEvents & PoolOwnEvents)>(
     event: K,
     payload: (PlayerEvents & PoolOwnEvents)[K],
@@ -85,6 +90,11 @@ export class FailoverManager {
   #parkedRetryAt = 0;
   /** Retries of parked players in a row that restored none: the backoff's exponent. */
   #parkedRetries = 0;
+  /** The next probe of open breakers while players are parked (see {@link #probeBreakersLater}). */
+  #breakerProbe: TimerHandle | undefined;
+  /** Probes in a row: the exponent of their backoff. */
+  #breakerProbes = 0;
+  #destroyed = false;
   /**
    * Nodes whose first handshake restored players wait on (their saved session may resume), with the
    * timer that applies the lost-socket policy if it is not done in `probeTimeoutMs`.
@@ -238,6 +248,7 @@ export class FailoverManager {
    * there after the retry backoff, sooner than the cooldown their last retry was timed for.
    */
   nodeRecovered(): void {
+    this.#breakerProbes = 0;
     this.#retryParkedLater();
   }
 
@@ -335,6 +346,9 @@ export class FailoverManager {
     this.#handshakes.clear();
     this.#host.clock.clearTimeout(this.#parkedRetry);
     this.#parkedRetry = undefined;
+    this.#host.clock.clearTimeout(this.#breakerProbe);
+    this.#breakerProbe = undefined;
+    this.#destroyed = true;
     this.#parked.clear();
     this.#restoring.clear();
   }
@@ -480,11 +494,15 @@ export class FailoverManager {
    * backoff: 100 ms, doubled each time a retry restores nobody, up to 5 s.
    */
   #retryParkedLater(): void {
-    if (this.#parked.size === 0) this.#parkedRetries = 0;
-    if (this.#parked.size === 0) return;
+    if (this.#parked.size === 0) {
+      this.#parkedRetries = 0;
+      this.#breakerProbes = 0;
+      return;
+    }
     const inMs = this.#host.nextPlacementInMs();
     if (inMs === null) return; // no ready node: the next `ready` restores them
     const backoffMs = Math.min(PARKED_RETRY_MAX_MS, PARKED_RETRY_BASE_MS * 2 ** this.#parkedRetries);
+    if (inMs > backoffMs) this.#probeBreakersLater();
     const at = this.#host.clock.now() + Math.max(inMs + 1, backoffMs);
     if (this.#parkedRetry !== undefined && this.#parkedRetryAt <= at) return;
     this.#host.clock.clearTimeout(this.#parkedRetry);
@@ -494,6 +512,27 @@ export class FailoverManager {
       this.#parkedRetry = undefined;
       this.retryParked();
     }, at - this.#host.clock.now());
+  }
+
+  /**
+   * Every ready node's breaker is open and players wait parked for the cooldown (30 s by default).
+   * A breaker opened by a burst of 5xx while the socket stayed up is closed only by an answer, and
+   * with no players going there none may come (soak seed 5: the only node left had answered 19 × 503
+   * to the first moves). So its server is asked for its version on the parked players' backoff
+   * (100 ms, doubling to 5 s): one small request, and the first answer closes the breaker, which
+   * retries the parked players (see {@link nodeRecovered}).
+   */
+  #probeBreakersLater(): void {
+    if (this.#breakerProbe !== undefined) return;
+    const delayMs = Math.min(PARKED_RETRY_MAX_MS, PARKED_RETRY_BASE_MS * 2 ** this.#breakerProbes);
+    this.#breakerProbes += 1;
+    this.#breakerProbe = this.#host.clock.setTimeout(() => {
+      void this.#host.probeOpenBreakers(this.#host.options.probeTimeoutMs).then(() => {
+        if (this.#destroyed) return;
+        this.#breakerProbe = undefined;
+        this.#retryParkedLater(); // still open: the next probe, later
+      });
+    }, delayMs);
   }
 
   /** Counts and emits `playersRestored` once per node that got players back. */

@@ -104,6 +104,35 @@ describe('circuit breaker recovery', () => {
     }
   });
 
+  it('asks a ready node whose breaker a burst of 5xx opened, instead of waiting out the cooldown', async () => {
+    // Found by the soak (seed 5): the only live node answered a burst of 503s to the first moves of
+    // a failover, which opened its breaker; with no player going there, no answer came to close it,
+    // and the parked players waited for another node to come back.
+    const p = await startPool(2, { cooldownMs: 60_000 });
+    const track = await longTrack(p);
+    const players = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
+      ),
+    );
+    const node2 = p.getNode('node2')!;
+    emulators[1]!.failNextRequests(10, { route: 'player', status: 503 });
+    const versionsBefore = emulators[1]!.counters().version ?? 0;
+    const end = nextEvent(p, 'failoverEnd');
+    await emulators[0]!.kill();
+    expect((await end).parked).toBe(10);
+    expect(node2.breaker.state).toBe('open');
+    const parkedAt = Date.now();
+    await waitFor(() => p.metrics().parkedPlayers === 0, { what: 'nothing parked', timeoutMs: 3_000 });
+    expect(Date.now() - parkedAt).toBeLessThan(2_000); // not the 60 s cooldown
+    expect(emulators[1]!.counters().version ?? 0).toBeGreaterThan(versionsBefore); // the probe
+    expect(node2.breaker.state).toBe('closed');
+    for (const player of players) {
+      expect(player.node).toBe(node2);
+      expect(emulators[1]!.player(node2.sessionId!, player.guildId)?.track).toBeTruthy();
+    }
+  });
+
   it('leaves parked players on their node when it comes back with its session (no copy left behind)', async () => {
     // Found by the soak (seed 3): players parked because the other breakers were open were moved away
     // after their node resumed and had re-attached them, so their copies played on in that session.
