@@ -158,9 +158,13 @@ export class FailoverManager {
     this.#stopWaiting(node);
     this.#host.clock.clearTimeout(this.#handshakes.get(node));
     this.#handshakes.delete(node);
-    // Resumed: the session's strays are deleted now (cleanGhosts). Not resumed: the session is gone.
+    // Not resumed: the session is gone, and its copies with it. Resumed: the copies are deleted now
+    // (cleanGhosts), and each is forgotten once its deletion is answered, not before: a bot stopped
+    // meanwhile must still save the session, so that the next one resumes it and deletes them (soak
+    // seed 5: 98 copies played on after a restart).
     for (const [player, left] of this.#leftBehind)
-      if (left.node === node.identifier) this.#leftBehind.delete(player);
+      if (left.node === node.identifier && (!resumed || left.sessionId !== node.sessionId))
+        this.#leftBehind.delete(player);
     // Parked players still on this node (their moves failed) play on in the resumed session: the
     // resume re-attaches them (or re-creates them there). Moving them elsewhere would leave a copy.
     if (resumed) for (const player of this.#parked) if (player.node === node) this.#parked.delete(player);
@@ -174,7 +178,20 @@ export class FailoverManager {
    * the pool does not drive there may keep playing.
    */
   cleanGhosts(node: Node, serverGuilds: readonly string[]): void {
-    for (const guildId of serverGuilds) this.#deleteOn(node, guildId);
+    const copies = new Set(serverGuilds);
+    const leftHere = new Map<string, [Player, { node: string; sessionId: string }]>();
+    for (const [player, left] of this.#leftBehind) {
+      if (left.node !== node.identifier) continue;
+      if (copies.has(player.guildId)) leftHere.set(player.guildId, [player, left]);
+      else this.#leftBehind.delete(player); // no copy there (any more): nothing to delete
+    }
+    for (const guildId of serverGuilds) {
+      const entry = leftHere.get(guildId);
+      this.#deleteOn(node, guildId, () => {
+        // Unless it moved again meanwhile, leaving another copy somewhere.
+        if (entry && this.#leftBehind.get(entry[0]) === entry[1]) this.#leftBehind.delete(entry[0]);
+      });
+    }
   }
 
   /** The node's session is gone: re-create its players (possibly on the same node, which is ready). */
@@ -558,13 +575,13 @@ export class FailoverManager {
   }
 
   /** Deletes the copy of a guild's player on `node` (moved away, or a stray of a resumed session). */
-  #deleteOn(node: Node, guildId: string): void {
+  #deleteOn(node: Node, guildId: string, onDeleted?: () => void): void {
     this.#expectCopyEnd(node, guildId, Number.POSITIVE_INFINITY);
     let pending = this.#deletions.get(node);
     if (!pending) this.#deletions.set(node, (pending = new Map<string, Promise<void>>()));
     const deletion: Promise<void> = node.rest
       .destroyPlayer(guildId)
-      .catch((error: unknown) => {
+      .then(onDeleted, (error: unknown) => {
         this.#host.debug('could not delete a moved player on its old node', () => ({
           guildId,
           error: String(error),

@@ -77,3 +77,49 @@ it('a restarted bot resumes the session a player was moved out of and deletes th
     track.info.identifier,
   );
 });
+
+it('keeps naming the old session until the copy there is deleted: a bot closed before the deletion answered deletes it next time', async () => {
+  // Found by the soak (seed 5): node3 came back with its session, the deletions of the copies left
+  // there were sent, and the bot restarted before they were answered. The players were saved
+  // without the old session (forgotten when it resumed), so the next bot never resumed it and 98
+  // copies played on next to the moved players.
+  emulators = [new LavalinkEmulator({ password: 'pw' }), new LavalinkEmulator({ password: 'pw' })];
+  await Promise.all(emulators.map((e) => e.start()));
+  const emulator1 = emulators[0]!;
+  const store = new MemoryStore();
+  const first = bot(store);
+  await first.connect();
+  await waitFor(() => first.getNode('node1')!.canResume === true, { what: 'resume configured' });
+  const track = await longTrack(first);
+  const player = await first.join({
+    guildId: guildId(1),
+    channelId: channelId(1),
+    node: 'node1',
+    play: track,
+  });
+  const node1 = first.getNode('node1')!;
+  const oldSession = node1.sessionId!;
+  emulator1.rejectHandshake(503, 1_000_000);
+  emulator1.dropConnection();
+  await waitFor(() => player.node.identifier === 'node2', { what: 'the player moved to node2' });
+
+  // node1 comes back with its session, but cannot delete the copy yet.
+  const triesBefore = emulator1.requestCount('player');
+  emulator1.resetFaults();
+  emulator1.failNextRequests(1_000, { route: 'player', status: 500 });
+  await waitFor(() => node1.isReady && node1.sessionId === oldSession, { what: 'node1 resumed' });
+  await waitFor(() => emulator1.requestCount('player') > triesBefore, { what: 'the deletion tried' });
+  expect(emulator1.player(oldSession, player.guildId)?.track).toBeTruthy();
+
+  await first.close();
+  await waitFor(() => emulator1.sessions().every((session) => session.status === 'paused'), {
+    what: "node1's session paused",
+  });
+  emulator1.resetFaults();
+  const second = bot(store);
+  await second.connect();
+  await waitFor(() => emulator1.player(oldSession, player.guildId) === undefined, {
+    what: 'the copy in the old session deleted',
+  });
+  expect(second.getPlayer(player.guildId)!.node.identifier).toBe('node2');
+});
