@@ -28,11 +28,12 @@ import type { Player } from '../player/player.js';
 import type { PoolOwnEvents } from '../pool/pool-events.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { MoveConcurrency, runAdaptive } from './move-concurrency.js';
+import { backoffDelay } from '../resilience/backoff.js';
+import type { BackoffPolicy } from '../resilience/backoff.js';
 import { TargetStalls, stallThresholdMs } from './target-stalls.js';
 
-/** First delay of a retry of parked players while a node could take them. */
-const PARKED_RETRY_BASE_MS = 100;
-const PARKED_RETRY_MAX_MS = 5_000;
+/** Retries of parked players while a node could take them, and probes of open breakers meanwhile. */
+const PARKED_BACKOFF: BackoffPolicy = Object.freeze({ baseDelayMs: 100, maxDelayMs: 5_000, jitter: 'none' });
 /** How long after a deletion's answer its `TrackEndEvent(stopped)` may still arrive over the socket. */
 const COPY_END_GRACE_MS = 5_000;
 
@@ -103,7 +104,7 @@ export class FailoverManager {
   /** Players whose move is under way (a second trigger must not move them twice). */
   readonly #moving = new Set<Player>();
   /** Re-creations in flight per target, to tell a target that stopped answering (target-stalls.ts). */
-  readonly #stalls = new TargetStalls<Node, Player>();
+  readonly #stalls = new TargetStalls<Node, Player>((node) => stallThresholdMs(node.restLatencyMs));
   /**
    * Players restored from a store after a bot restart and not yet back on a node: they count in
    * `playersRestored` once back, and get a fresh voice session from Discord before they are re-created.
@@ -457,23 +458,10 @@ export class FailoverManager {
    * node can take it (see target-stalls.ts).
    */
   #select(player: Player, tried: ReadonlySet<Node>): Node | undefined {
-    const now = this.#host.clock.now();
     let avoid: Set<Node> | undefined;
-    for (const node of this.#stalls.targets()) {
-      if (tried.has(node) || !this.#stalls.isStalled(node, now, stallThresholdMs(node.restLatencyMs)))
-        continue;
-      (avoid ??= new Set(tried)).add(node);
-    }
+    for (const node of this.#stalls.stalled(this.#host.clock.now()))
+      if (!tried.has(node)) (avoid ??= new Set(tried)).add(node);
     return (avoid && this.#host.selectFor(player, avoid)) ?? this.#host.selectFor(player, tried);
-  }
-
-  /** Whether the move of `player` in flight waits on a target that stopped answering. */
-  #isStalled(player: Player): boolean {
-    const target = this.#stalls.targetOf(player);
-    return (
-      target !== undefined &&
-      this.#stalls.isStalled(target, this.#host.clock.now(), stallThresholdMs(target.restLatencyMs))
-    );
   }
 
   async #restoreParked(): Promise<void> {
@@ -500,7 +488,7 @@ export class FailoverManager {
       new MoveConcurrency(concurrency, maxConcurrency),
       this.#host.clock,
       move,
-      (player) => this.#isStalled(player),
+      (player) => this.#stalls.waitsOnStalled(player, this.#host.clock.now()),
     );
   }
 
@@ -518,7 +506,7 @@ export class FailoverManager {
     }
     const inMs = this.#host.nextPlacementInMs();
     if (inMs === null) return; // no ready node: the next `ready` restores them
-    const backoffMs = Math.min(PARKED_RETRY_MAX_MS, PARKED_RETRY_BASE_MS * 2 ** this.#parkedRetries);
+    const backoffMs = backoffDelay(this.#parkedRetries + 1, PARKED_BACKOFF);
     if (inMs > backoffMs) this.#probeBreakersLater();
     const at = this.#host.clock.now() + Math.max(inMs + 1, backoffMs);
     if (this.#parkedRetry !== undefined && this.#parkedRetryAt <= at) return;
@@ -541,7 +529,7 @@ export class FailoverManager {
    */
   #probeBreakersLater(): void {
     if (this.#breakerProbe !== undefined) return;
-    const delayMs = Math.min(PARKED_RETRY_MAX_MS, PARKED_RETRY_BASE_MS * 2 ** this.#breakerProbes);
+    const delayMs = backoffDelay(this.#breakerProbes + 1, PARKED_BACKOFF);
     this.#breakerProbes += 1;
     this.#breakerProbe = this.#host.clock.setTimeout(() => {
       void this.#host.probeOpenBreakers(this.#host.options.probeTimeoutMs).then(() => {

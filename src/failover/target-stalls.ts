@@ -24,11 +24,17 @@ export function stallThresholdMs(restLatencyMs: number | null): number {
 
 /** @internal Moves in flight per target, and when each target last answered one. */
 export class TargetStalls<Target, Move> {
+  /** How long `target` may stay silent with moves outstanding (see {@link stallThresholdMs}). */
+  readonly #thresholdMs: (target: Target) => number;
   /** Per target, its moves in flight with their start, oldest first. */
   readonly #pending = new Map<Target, Map<Move, number>>();
   readonly #targetOf = new Map<Move, Target>();
   /** Per target with moves in flight, when it last answered one (success or failure). */
   readonly #answeredAt = new Map<Target, number>();
+
+  constructor(thresholdMs: (target: Target) => number) {
+    this.#thresholdMs = thresholdMs;
+  }
 
   /** `move` was sent to `target` at `now`. */
   begin(move: Move, target: Target, now: number): void {
@@ -54,22 +60,23 @@ export class TargetStalls<Target, Move> {
     }
   }
 
-  /** Whether `target` has moves in flight and has not answered one for `thresholdMs`. */
-  isStalled(target: Target, now: number, thresholdMs: number): boolean {
+  /** Whether `target` has moves in flight and has not answered one for its threshold. */
+  isStalled(target: Target, now: number): boolean {
     const pending = this.#pending.get(target);
     if (!pending) return false;
     const oldest = pending.values().next().value as number;
     const since = Math.max(oldest, this.#answeredAt.get(target) ?? oldest);
-    return now - since > thresholdMs;
+    return now - since > this.#thresholdMs(target);
   }
 
-  /** The target `move` waits on, if it is in flight. */
-  targetOf(move: Move): Target | undefined {
-    return this.#targetOf.get(move);
+  /** Whether `move` is in flight to a stalled target. */
+  waitsOnStalled(move: Move, now: number): boolean {
+    const target = this.#targetOf.get(move);
+    return target !== undefined && this.isStalled(target, now);
   }
 
-  /** The targets with moves in flight. */
-  targets(): IterableIterator<Target> {
-    return this.#pending.keys();
+  /** The stalled targets. */
+  *stalled(now: number): IterableIterator<Target> {
+    for (const target of this.#pending.keys()) if (this.isStalled(target, now)) yield target;
   }
 }

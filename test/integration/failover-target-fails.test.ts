@@ -1,12 +1,18 @@
 /**
- * Regression (found by the chaos soak, seed 10): a failover sent some of its moves to a node that
- * froze at the same moment. Those requests hung for the whole request timeout, holding their slots,
- * so the players behind them were back only after 2 s. A move now ends as soon as its target leaves
- * `connected` (its heartbeat finds the freeze) and goes to the next node.
+ * Moves aimed at a node that freezes during a failover. Found by the chaos soak, seed 10:
+ * - a move to a node that froze hung for the whole request timeout, holding its slot, so the players
+ *   behind it were back only after 2 s. A move now ends as soon as its target leaves `connected`
+ *   (its heartbeat finds the freeze) and goes to the next node;
+ * - before the heartbeat notices, the hung moves soon held every slot, and the players bound for the
+ *   node that answered waited (950 of 1000 parked). A target with moves outstanding and no answer for
+ *   250 ms is now avoided while another node can take the players, and the moves hanging on it stop
+ *   holding slots.
  */
 import { afterEach, expect, it } from 'vitest';
+import type { Player } from '../../src/player/player.js';
+import type { Pool } from '../../src/pool.js';
 import { LavalinkEmulator } from '../../src/testing/index.js';
-import { nextEvent } from '../helpers/events.js';
+import { nextEvent, waitFor } from '../helpers/events.js';
 import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
 
 let stop: (() => Promise<void>) | undefined;
@@ -15,13 +21,18 @@ afterEach(async () => {
   stop = undefined;
 });
 
-it('moves aimed at a node that freezes go to the next node once its heartbeat finds it', async () => {
+/** Three nodes, `count` players on node1; failovers run 10 moves at once at least. */
+async function cluster(
+  count: number,
+  heartbeatMs: number,
+  maxConcurrency: number,
+): Promise<{ emulators: LavalinkEmulator[]; pool: Pool; players: Player[] }> {
   const emulators = [0, 1, 2].map(() => new LavalinkEmulator({ password: 'pw' }));
   await Promise.all(emulators.map((emulator) => emulator.start()));
   const pool = poolOver(emulators, {
-    node: () => ({ heartbeatMs: 100, requestTimeoutMs: 10_000 }),
+    node: () => ({ heartbeatMs, requestTimeoutMs: 10_000 }),
     waitForAllNodes: true,
-    failover: { probeTimeoutMs: 100, resumeWaitMs: 20, concurrency: 10, maxConcurrency: 10 },
+    failover: { probeTimeoutMs: 100, resumeWaitMs: 20, concurrency: 10, maxConcurrency },
   });
   pool.on('error', () => undefined);
   stop = async () => {
@@ -31,10 +42,15 @@ it('moves aimed at a node that freezes go to the next node once its heartbeat fi
   await pool.connect();
   const track = await longTrack(pool);
   const players = await Promise.all(
-    Array.from({ length: 40 }, (_, i) =>
+    Array.from({ length: count }, (_, i) =>
       pool.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
     ),
   );
+  return { emulators, pool, players };
+}
+
+it('moves aimed at a node that freezes go to the next node once its heartbeat finds it', async () => {
+  const { emulators, pool, players } = await cluster(40, 100, 10);
   const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
   const end = nextEvent(pool, 'failoverEnd', { timeoutMs: 15_000 });
   emulators[1]!.freeze();
@@ -46,4 +62,29 @@ it('moves aimed at a node that freezes go to the next node once its heartbeat fi
   expect(durationMs).toBeLessThan(3_000); // not the 10 s request timeout
   for (const player of players) expect(player.node).toBe(node3);
   expect(node2.isReady).toBe(false);
+});
+
+it('moves go on to the node that answers while another target hangs unnoticed', async () => {
+  // The heartbeat finds the freeze only after a second or more: the failover is over by then.
+  const { emulators, pool, players } = await cluster(60, 1_500, 100);
+  const node3 = pool.getNode('node3')!;
+  const started = nextEvent(pool, 'failoverStart', { timeoutMs: 5_000 });
+  const end = nextEvent(pool, 'failoverEnd', { timeoutMs: 15_000 });
+  emulators[1]!.freeze();
+  await emulators[0]!.kill();
+  await started;
+  const startedAt = Date.now();
+  // Every player not hung on node2 is on node3 well before the heartbeat notices node2.
+  await waitFor(() => players.filter((player) => player.node === node3).length >= 50, {
+    what: 'the players not hung on node2 moved to node3',
+    timeoutMs: 5_000,
+  });
+  expect(Date.now() - startedAt).toBeLessThan(1_000);
+  expect(emulators[1]!.requestCount('player')).toBeGreaterThan(0); // some moves were aimed at node2
+  expect(emulators[1]!.requestCount('player')).toBeLessThanOrEqual(10); // not more than one slot's worth
+  // The hung ones follow once the heartbeat finds the freeze.
+  const { moved, parked } = await end;
+  expect(moved).toBe(60);
+  expect(parked).toBe(0);
+  for (const player of players) expect(player.node).toBe(node3);
 });

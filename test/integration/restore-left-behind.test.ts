@@ -31,7 +31,12 @@ function bot(store: MemoryStore): Pool {
   return pool;
 }
 
-it('a restarted bot resumes the session a player was moved out of and deletes the copy left there', async () => {
+/**
+ * A first bot with one player on node1; node1's socket drops and its handshakes are refused, but the
+ * server lives: after the resume wait the player moves to node2, and its copy plays on in node1's
+ * paused session.
+ */
+async function movedOffNode1() {
   emulators = [new LavalinkEmulator({ password: 'pw' }), new LavalinkEmulator({ password: 'pw' })];
   await Promise.all(emulators.map((e) => e.start()));
   const [emulator1, emulator2] = [emulators[0]!, emulators[1]!];
@@ -47,9 +52,6 @@ it('a restarted bot resumes the session a player was moved out of and deletes th
     play: track,
   });
   const oldSession = first.getNode('node1')!.sessionId!;
-
-  // node1's socket drops and its handshakes are refused, but the server lives: after the resume
-  // wait the player moves to node2, and its copy plays on in node1's paused session.
   emulator1.rejectHandshake(503, 1_000_000);
   emulator1.dropConnection();
   await waitFor(
@@ -58,6 +60,11 @@ it('a restarted bot resumes the session a player was moved out of and deletes th
       what: 'the player moved to node2',
     },
   );
+  return { emulator1, emulator2, store, first, track, player, oldSession };
+}
+
+it('a restarted bot resumes the session a player was moved out of and deletes the copy left there', async () => {
+  const { emulator1, emulator2, store, first, track, player, oldSession } = await movedOffNode1();
   expect(emulator1.player(oldSession, player.guildId)?.track).toBeTruthy();
 
   await first.close(); // a redeploy before node1 came back
@@ -83,25 +90,8 @@ it('keeps naming the old session until the copy there is deleted: a bot closed b
   // there were sent, and the bot restarted before they were answered. The players were saved
   // without the old session (forgotten when it resumed), so the next bot never resumed it and 98
   // copies played on next to the moved players.
-  emulators = [new LavalinkEmulator({ password: 'pw' }), new LavalinkEmulator({ password: 'pw' })];
-  await Promise.all(emulators.map((e) => e.start()));
-  const emulator1 = emulators[0]!;
-  const store = new MemoryStore();
-  const first = bot(store);
-  await first.connect();
-  await waitFor(() => first.getNode('node1')!.canResume === true, { what: 'resume configured' });
-  const track = await longTrack(first);
-  const player = await first.join({
-    guildId: guildId(1),
-    channelId: channelId(1),
-    node: 'node1',
-    play: track,
-  });
+  const { emulator1, store, first, player, oldSession } = await movedOffNode1();
   const node1 = first.getNode('node1')!;
-  const oldSession = node1.sessionId!;
-  emulator1.rejectHandshake(503, 1_000_000);
-  emulator1.dropConnection();
-  await waitFor(() => player.node.identifier === 'node2', { what: 'the player moved to node2' });
 
   // node1 comes back with its session, but cannot delete the copy yet.
   const triesBefore = emulator1.requestCount('player');
