@@ -475,6 +475,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       }),
       node.on('resumed', ({ players, requestedAt }) => this.#onResumed(node, players, requestedAt)),
       node.on('sessionLost', () => this.#failover.sessionLost(node)),
+      node.on('pongOverdue', () => this.#failover.pongOverdue(node)),
       node.on('breakerChange', ({ to }) => {
         if (to === 'closed' && node.isReady) this.#failover.nodeRecovered();
       }),
@@ -491,6 +492,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       forward('resumed', 'nodeResumed'),
       forward('sessionLost', 'nodeSessionLost'),
       forward('breakerChange', 'nodeBreakerChange'),
+      forward('pongOverdue', 'nodePongOverdue'),
     ];
   }
 

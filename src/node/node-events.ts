@@ -26,6 +26,12 @@ export interface NodeEvents {
   reconnecting: { node: string; attempt: number; delayMs: number };
   /** Reconnect attempts are used up; the node stays disconnected until `connect()`. */
   reconnectExhausted: { node: string; attempts: number };
+  /**
+   * A heartbeat ping has had no pong for `overdueMs` (see `pongOverdueMs`): the socket may be
+   * half-open. Only a suspicion; the socket is dropped when the heartbeat gives up, or sooner when
+   * failover finds the server does not answer REST either.
+   */
+  pongOverdue: { node: string; overdueMs: number };
   /** The status changed. */
   statusChange: { node: string; from: NodeStatus; to: NodeStatus };
   /** A stats frame arrived. */

@@ -20,6 +20,8 @@ export interface NodeSocketHandlers {
   onOpen(resumedHeader: boolean | null): void;
   onFrame(frame: ParsedFrame): void;
   onPong(rttMs: number): void;
+  /** A ping has gone unanswered for `overdueMs` (the socket may be half-open; it is still open). */
+  onPongOverdue(overdueMs: number): void;
   onEnd(end: SocketEnd): void;
 }
 
@@ -27,6 +29,8 @@ export interface NodeSocketOptions {
   url: string;
   headers: Record<string, string>;
   heartbeatMs: number;
+  /** How long after a ping its pong counts as overdue (asked at each ping); below `heartbeatMs`. */
+  pongOverdueMs: () => number;
   clock: Clock;
 }
 
@@ -34,7 +38,9 @@ export class NodeSocket {
   readonly #ws: WebSocket;
   readonly #handlers: NodeSocketHandlers;
   readonly #clock: Clock;
+  readonly #pongOverdueMs: () => number;
   #heartbeat: TimerHandle | undefined;
+  #overdue: TimerHandle | undefined;
   #pingSentAt: number | null = null;
   #open = false;
   #ended = false;
@@ -42,6 +48,7 @@ export class NodeSocket {
   constructor(options: NodeSocketOptions, handlers: NodeSocketHandlers) {
     this.#handlers = handlers;
     this.#clock = options.clock;
+    this.#pongOverdueMs = options.pongOverdueMs;
     this.#ws = new WebSocket(options.url, {
       headers: options.headers,
       perMessageDeflate: false,
@@ -74,6 +81,11 @@ export class NodeSocket {
   /** Whether the socket is open. */
   get isOpen(): boolean {
     return this.#open && !this.#ended;
+  }
+
+  /** How long the last ping has gone unanswered (ms), or null when no ping is waiting. */
+  get awaitingPongMs(): number | null {
+    return this.#pingSentAt === null ? null : this.#clock.now() - this.#pingSentAt;
   }
 
   /** Closes gracefully; the end is reported through `onEnd` unless `silent`. */
@@ -117,6 +129,11 @@ export class NodeSocket {
       return;
     }
     this.#pingSentAt = this.#clock.now();
+    const overdueMs = this.#pongOverdueMs();
+    this.#overdue = this.#clock.setTimeout(() => {
+      this.#overdue = undefined;
+      if (this.#pingSentAt !== null && !this.#ended) this.#handlers.onPongOverdue(overdueMs);
+    }, overdueMs);
     try {
       this.#ws.ping();
     } catch {
@@ -128,12 +145,16 @@ export class NodeSocket {
     if (this.#pingSentAt === null) return;
     const rtt = this.#clock.now() - this.#pingSentAt;
     this.#pingSentAt = null;
+    this.#clock.clearTimeout(this.#overdue);
+    this.#overdue = undefined;
     this.#handlers.onPong(rtt);
   }
 
   #stopHeartbeat(): void {
     this.#clock.clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
+    this.#clock.clearTimeout(this.#overdue);
+    this.#overdue = undefined;
   }
 
   #end(end: SocketEnd): void {

@@ -19,7 +19,7 @@ import { retry } from '../resilience/retry.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { TimerHandle } from '../util/clock.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { CLOSE_CODE_NAMES, handshakePolicy } from './close-codes.js';
+import { CLOSE_CODE_NAMES, HEARTBEAT_TIMEOUT_CODE, handshakePolicy } from './close-codes.js';
 import type { DebugEvent, NodeEvents } from './node-events.js';
 import { resolveNodeOptions } from './node-options.js';
 import type { NodeOptions, ResolvedNodeOptions } from './node-options.js';
@@ -33,6 +33,15 @@ import type { NodeStatus } from './node-status.js';
 
 /** Weight of a new ping sample in the smoothed latency. */
 const LATENCY_SMOOTHING = 0.3;
+
+/**
+ * When a pong counts as overdue: four smoothed round trips, at least 100 ms, at most half the
+ * heartbeat. Overdue is only a suspicion (`pongOverdue`): the failover then asks the server over
+ * REST, and only a server that answers neither is dropped before the heartbeat gives up.
+ */
+export function pongOverdueMs(heartbeatMs: number, latencyMs: number | null): number {
+  return Math.min(heartbeatMs / 2, Math.max(100, 4 * (latencyMs ?? 0)));
+}
 
 /** Where a node forwards its debug and REST request events: a Pool (as `debug`, `nodeRestRequest`). */
 interface EventRelay {
@@ -149,6 +158,10 @@ export class Node extends TypedEmitter<NodeEvents> {
   get latencyMs(): number | null {
     return this.#latencyMs;
   }
+  /** How long the last heartbeat ping has gone without its pong (ms), or null when none is waiting. */
+  get awaitingPongMs(): number | null {
+    return this.#socket?.awaitingPongMs ?? null;
+  }
   /**
    * Smoothed round trip of the node's quick REST requests (players, session, version, info, stats) in
    * ms, or null with none in the last 5 s. Failovers start a moved track half of it ahead.
@@ -232,6 +245,18 @@ export class Node extends TypedEmitter<NodeEvents> {
     await Promise.resolve();
   }
 
+  /**
+   * Drops a socket whose pong is overdue, as the heartbeat would at its next beat, and reconnects
+   * (resuming the session when it can). Does nothing once the pong came or the socket is gone: the
+   * failover calls it when the server did not answer REST either, so it is not waited on longer.
+   */
+  dropUnresponsive(reason: string): boolean {
+    const socket = this.#socket;
+    if (socket === null || socket.awaitingPongMs === null) return false;
+    socket.terminate(HEARTBEAT_TIMEOUT_CODE, reason);
+    return true;
+  }
+
   /** `GET /v4/info`: version, plugins, source managers, filters. */
   info(): Promise<NodeInfo> {
     return this.rest.info();
@@ -281,6 +306,7 @@ export class Node extends TypedEmitter<NodeEvents> {
         url: this.options.wsUrl,
         headers,
         heartbeatMs: this.options.heartbeatMs,
+        pongOverdueMs: () => pongOverdueMs(this.options.heartbeatMs, this.#latencyMs),
         clock: this.options.clock,
       },
       {
@@ -294,6 +320,9 @@ export class Node extends TypedEmitter<NodeEvents> {
         onPong: (rtt) => {
           this.#latencyMs =
             this.#latencyMs === null ? rtt : this.#latencyMs + LATENCY_SMOOTHING * (rtt - this.#latencyMs);
+        },
+        onPongOverdue: (overdueMs) => {
+          if (this.#socket === socket) this.emit('pongOverdue', { node: this.identifier, overdueMs });
         },
         onEnd: (end) => {
           if (this.#socket === socket) this.#onEnd(end);

@@ -155,6 +155,14 @@ export class LavalinkEmulator {
   }
 
   /**
+   * Leaves WebSocket pings unanswered while frames and REST carry on: a proxy or network that loses
+   * control frames, or a server whose socket is half-open while its HTTP port still answers.
+   */
+  withholdPongs(enabled = true): void {
+    this.faults.pongsWithheld = enabled;
+  }
+
+  /**
    * Delays every REST request before it is handled (`restMs`), its answer after it was handled
    * (`restReplyMs`: the way back, while its effects, such as WebSocket events, are already out), and
    * every WebSocket frame (`wsMs`).
@@ -176,7 +184,7 @@ export class LavalinkEmulator {
     this.faults.rejectHandshakes(status, count);
   }
 
-  /** Forgets latency, scripted failures and rejections, and lifts a freeze. */
+  /** Forgets latency, scripted failures, rejections and withheld pongs, and lifts a freeze. */
   resetFaults(): void {
     this.faults.reset();
   }

@@ -31,6 +31,8 @@ export class FaultState {
   /** Delay between handling a REST request and answering it (the way back). */
   restReplyLatencyMs = 0;
   wsLatencyMs = 0;
+  /** Pings go unanswered while everything else works (see `withholdPongs`). */
+  pongsWithheld = false;
   private failRules: FailRule[] = [];
   private rejections: { status: number; remaining: number }[] = [];
   private frozen = false;
@@ -98,11 +100,12 @@ export class FaultState {
     else callback();
   }
 
-  /** Forgets every scripted fault (latency, failures, rejections) and lifts a freeze. */
+  /** Forgets every scripted fault (latency, failures, rejections, withheld pongs) and lifts a freeze. */
   reset(): void {
     this.restLatencyMs = 0;
     this.restReplyLatencyMs = 0;
     this.wsLatencyMs = 0;
+    this.pongsWithheld = false;
     this.failRules = [];
     this.rejections = [];
     this.unfreeze();

@@ -91,7 +91,7 @@ export class WebSocketGateway {
     const { faults, options } = this.ctx;
     const channel = new OutboundChannel(ws, transport, faults);
     ws.on('ping', (data) => {
-      if (!faults.isFrozen) ws.pong(data);
+      if (!faults.isFrozen && !faults.pongsWithheld) ws.pong(data);
     });
     ws.on('error', () => {
       // Surfaced as `close` right after; nothing to report to the client.

@@ -159,11 +159,17 @@ describe('Node against the emulator', () => {
   it('detects a frozen (half-open) server within two heartbeats', async () => {
     const node = makeNode({ heartbeatMs: 30 });
     await node.connect();
+    expect(node.dropUnresponsive('test')).toBe(false); // pongs come: nothing to drop
+    const log = recordEvents(node, ['pongOverdue', 'disconnect']);
     const started = Date.now();
     emulator.freeze();
     const disconnect = await nextEvent(node, 'disconnect');
     expect(disconnect.code).toBe(4000);
     expect(Date.now() - started).toBeLessThanOrEqual(2 * 30 + 40);
+    // Suspected half a heartbeat after the ping, before the heartbeat gave up.
+    expect(log.log[0]).toEqual(['pongOverdue', { node: node.identifier, overdueMs: 15 }]);
+    expect(log.names()).toEqual(['pongOverdue', 'disconnect']);
+    log.stop();
     emulator.unfreeze();
   });
 

@@ -1,0 +1,108 @@
+/**
+ * The liveness probe starts as soon as a pong is overdue, not after the heartbeat gives up. Found by
+ * the chaos soak (seeds 5 and 10): a frozen node was noticed by the heartbeat after 0.4-0.8 s, and
+ * only then was it probed for 0.3 s, so players bunched behind a freeze came back after more than
+ * 2 s. Now a node that answers neither the ping nor the probe is dropped and its players move while
+ * the heartbeat would still be waiting; a node whose REST answers is left to the heartbeat.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { pongOverdueMs } from '../../src/node/node.js';
+import type { Player } from '../../src/player/player.js';
+import type { Pool } from '../../src/pool.js';
+import { LavalinkEmulator } from '../../src/testing/index.js';
+import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
+import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
+
+const HEARTBEAT_MS = 1_000;
+const PROBE_TIMEOUT_MS = 200;
+
+/** How many players the emulator holds, across its sessions. */
+function playersOn(emulator: LavalinkEmulator): number {
+  return emulator.sessions().reduce((sum, session) => sum + session.playerCount, 0);
+}
+
+let stop: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await stop?.();
+  stop = undefined;
+});
+
+/** Two nodes, `count` players on node1. */
+async function cluster(
+  count: number,
+): Promise<{ emulators: LavalinkEmulator[]; pool: Pool; players: Player[] }> {
+  const emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw' }));
+  await Promise.all(emulators.map((emulator) => emulator.start()));
+  const pool = poolOver(emulators, {
+    node: () => ({ heartbeatMs: HEARTBEAT_MS }),
+    waitForAllNodes: true,
+    failover: { probeTimeoutMs: PROBE_TIMEOUT_MS, resumeWaitMs: 2_000 },
+  });
+  pool.on('error', () => undefined);
+  stop = async () => {
+    await pool.close();
+    await Promise.all(emulators.map((emulator) => emulator.stop()));
+  };
+  await pool.connect();
+  const track = await longTrack(pool);
+  const players = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      pool.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
+    ),
+  );
+  return { emulators, pool, players };
+}
+
+it('counts a pong overdue after four round trips, at least 100 ms, at most half the heartbeat', () => {
+  expect(pongOverdueMs(10_000, null)).toBe(100);
+  expect(pongOverdueMs(10_000, 1)).toBe(100);
+  expect(pongOverdueMs(10_000, 80)).toBe(320);
+  expect(pongOverdueMs(400, 80)).toBe(200);
+  expect(pongOverdueMs(100, 0)).toBe(50);
+});
+
+it('moves the players off a frozen node once the probe of its overdue pong fails, before the heartbeat gives up', async () => {
+  const { emulators, pool, players } = await cluster(20);
+  const [node1, node2] = [pool.getNode('node1')!, pool.getNode('node2')!];
+  const overdue = nextEvent(pool, 'nodePongOverdue', { filter: (e) => e.node === 'node1' });
+  const disconnect = nextEvent(pool, 'nodeDisconnect', { filter: (e) => e.node === 'node1' });
+  const started = nextEvent(pool, 'failoverStart');
+  emulators[0]!.freeze();
+  const { overdueMs } = await overdue;
+  const overdueAt = Date.now();
+  expect(overdueMs).toBe(100); // localhost: the floor
+  // Dropped by the failover after the probe, not by the heartbeat a whole interval after the ping.
+  expect(await disconnect).toMatchObject({ code: 4000, reason: 'no pong, and REST does not answer' });
+  await started;
+  expect(Date.now() - overdueAt).toBeLessThan(HEARTBEAT_MS - overdueMs);
+  const { moved, parked } = await nextEvent(pool, 'failoverEnd');
+  expect({ moved, parked }).toEqual({ moved: 20, parked: 0 });
+  for (const player of players) expect(player.node).toBe(node2);
+  // Back with its session, node1 deletes the copies it kept playing.
+  emulators[0]!.unfreeze();
+  await waitFor(() => node1.isReady && playersOn(emulators[0]!) === 0, {
+    what: 'node1 back with its copies deleted',
+  });
+  expect(playersOn(emulators[1]!)).toBe(20);
+});
+
+it('leaves players on a node whose pongs are late while its REST answers: the heartbeat decides', async () => {
+  const { emulators, pool, players } = await cluster(5);
+  const node1 = pool.getNode('node1')!;
+  const log = recordEvents(pool, ['nodePongOverdue', 'nodeDisconnect', 'failoverStart']);
+  emulators[0]!.withholdPongs();
+  await nextEvent(pool, 'nodePongOverdue', { filter: (e) => e.node === 'node1' });
+  // The probe answered: the socket stays open until the heartbeat gives up on the pong.
+  await new Promise((resolve) => setTimeout(resolve, PROBE_TIMEOUT_MS + 50));
+  expect(node1.isReady).toBe(true);
+  expect(log.names()).toEqual(['nodePongOverdue']);
+  const disconnect = await nextEvent(pool, 'nodeDisconnect', { filter: (e) => e.node === 'node1' });
+  expect(disconnect).toMatchObject({ code: 4000, reason: 'heartbeat timeout: no pong from Lavalink' });
+  emulators[0]!.withholdPongs(false);
+  // The server answered the probe after the drop too: the session resumes and nobody moves.
+  await nextEvent(pool, 'nodeReady', { filter: (e) => e.node === 'node1' });
+  expect(log.names()).not.toContain('failoverStart');
+  expect(pool.metrics().failovers).toBe(0);
+  for (const player of players) expect(player.node).toBe(node1);
+  log.stop();
+});
