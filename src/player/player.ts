@@ -126,6 +126,8 @@ export class Player {
    * up; 'queueEnded': it did and the queue ran out, so `queueEnd` is emitted once it is re-created.
    */
   #restored: 'saved' | 'queueEnded' | null = null;
+  /** The track a re-creation found over (see {@link #catchUp}): its `trackEnd` follows the re-creation. */
+  #endedUnseen: Track | null = null;
 
   /** @internal Players are created by the pool: {@link Pool.join}. */
   constructor(init: PlayerInit) {
@@ -391,7 +393,9 @@ export class Player {
    * (see {@link Queue.advancePast}), idle if the queue ran out, instead of at the end of the old track.
    */
   async recreateOn(node: Node): Promise<void> {
-    this.#catchUp();
+    // Where playback will be when the request reaches the node: tracks that end before then are over.
+    const arrival = this.#host.clock.now() + this.#aheadOn(node);
+    this.#catchUp(arrival);
     const voice = this.voice.toLavalink();
     const body: UpdatePlayerRequest = {
       volume: this.#volume,
@@ -399,8 +403,7 @@ export class Player {
       filters: this.#sentFilters,
     };
     if (voice) body.voice = voice;
-    const lead = this.#leadOn(node);
-    const position = Math.round(this.position + lead);
+    const position = Math.round(this.#positionAt(arrival));
     if (this.#track) {
       body.track = { encoded: this.#track.encoded, userData: this.#track.userData };
       body.position = position;
@@ -428,6 +431,10 @@ export class Player {
       this.#anchor(position, (sentAt + this.#host.clock.now()) / 2);
       this.#catchUpSlowCreate(node, position, sentAt);
     }
+    const ended = this.#endedUnseen;
+    this.#endedUnseen = null;
+    if (ended)
+      this.#host.emit('trackEnd', { player: this, track: ended, reason: 'finished', mayStartNext: true });
     const queueEnded = this.#restored === 'queueEnded';
     this.#restored = null;
     if (queueEnded) {
@@ -437,16 +444,23 @@ export class Player {
   }
 
   /**
-   * How far ahead of the estimated position a re-creation on `node` starts the track: half the node's
-   * recent REST round trip (the way there), so that the track starts where it will be when the request
-   * arrives. Zero for a paused player, a stream, or a node with no recent round trip.
+   * How long a re-creation on `node` takes to get there: half the node's recent REST round trip. The
+   * track starts where it will be by then. Zero for a paused player, a stream, or a node with no
+   * recent round trip.
    */
-  #leadOn(node: Node): number {
+  #aheadOn(node: Node): number {
     const track = this.#track;
     if (!track || this.#paused || track.info.isStream) return 0;
-    const roundTripMs = node.restLatencyMs ?? 0;
-    const lead = (roundTripMs / 2) * this.#speed;
-    return Math.max(0, Math.min(lead, track.info.length - this.position));
+    return (node.restLatencyMs ?? 0) / 2;
+  }
+
+  /** The estimated position at `time` (epoch ms of the clock), at most the track's length. */
+  #positionAt(time: number): number {
+    return estimatePosition(
+      { track: this.#track, position: this.#anchorPosition, timestamp: this.#anchorAt, paused: this.#paused },
+      time,
+      this.#speed,
+    );
   }
 
   /**
@@ -477,11 +491,16 @@ export class Player {
   }
 
   /**
-   * Replays on the queue the track ends a restored player missed while the bot was down, as
-   * `#onTrackEnd` would have, so it is re-created on the track that plays by now, at its offset.
+   * Replays on the queue the track ends a re-creation would miss, as `#onTrackEnd` would have: those
+   * of a restored player while the bot was down, of a player on a node that froze or died (its
+   * TrackEndEvent never came), and those that come before the request reaches the new node, at
+   * `arrival`. Starting a track at its end there would cost the way back for its end event and the
+   * way there for the next track (soak seed 2: 0.6 s under a latency spike); the re-creation starts
+   * the next track itself, at its offset. Unless the player was restored (its tracks ended while the
+   * bot was down), the end of the track that was playing is reported (`trackEnd`, `finished`) once
+   * the re-creation is answered.
    */
-  #catchUp(): void {
-    const now = this.#host.clock.now();
+  #catchUp(arrival: number): void {
     const overrun = estimateOverrun(
       {
         track: this.#track,
@@ -490,14 +509,17 @@ export class Player {
         paused: this.#paused,
         endTime: this.#endTime,
       },
-      now,
+      arrival,
       this.#speed,
     );
     if (overrun === null) return;
+    // A restored player's track ended while the bot was down: no event for it, as for the ones after.
+    if (this.#restored === null) this.#endedUnseen ??= this.#track;
+    this.#trackFailed = false;
     const next = this.queue.advancePast(overrun);
     this.#setTrack(next?.track ?? null);
     this.#endTime = null;
-    this.#anchor(next?.position ?? 0, now);
+    this.#anchor(next?.position ?? 0, arrival);
     if (!next) this.#restored = 'queueEnded';
     this.#host.markDirty(this);
   }

@@ -53,3 +53,45 @@ it('a track that ends on the new node before the move is answered: the next trac
   expect(player.track?.info.identifier).toBe(next.info.identifier);
   expect(player.position).toBeLessThan(2_000);
 });
+
+it('a track that would end before the move reaches the new node: the move starts the next track itself', async () => {
+  // Soak seed 2: under a latency spike, a move started the old track at its end on the new node; its
+  // end came back a way later, and the next track went there a way after that.
+  const emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw' }));
+  await Promise.all(emulators.map((e) => e.start()));
+  const pool = poolOver(emulators, { waitForAllNodes: true });
+  pool.on('error', () => undefined);
+  stop = async () => {
+    await pool.close();
+    await Promise.all(emulators.map((e) => e.stop()));
+  };
+  await pool.connect();
+  const short = await pool.load('emulator:track?title=Short&length=30000&id=endsoon02');
+  if (short.loadType !== 'track') throw new Error('no short track');
+  const next = await longTrack(pool);
+  const player = await pool.join({
+    guildId: guildId(1),
+    channelId: channelId(1),
+    node: 'node1',
+    play: short.data,
+  });
+  player.queue.add(next);
+  const node2 = pool.getNode('node2')!;
+  emulators[1]!.setLatency({ restMs: 150, restReplyMs: 150 });
+  // node2's round trip is known (300 ms, smoothed from earlier quick ones): a move takes ~150 ms to get there.
+  await Promise.all(Array.from({ length: 8 }, () => node2.version()));
+  expect(node2.restLatencyMs).toBeGreaterThanOrEqual(250);
+  await player.seek(29_950); // 50 ms left: over before the move arrives
+  const before = emulators[1]!.requestCount('player');
+  const ended = nextEvent(pool, 'trackEnd');
+  await player.moveTo(node2);
+  // One request, with the next track, started at about 100 ms into it (150 ms ahead, 50 ms of the old).
+  expect(emulators[1]!.requestCount('player') - before).toBe(1);
+  const onNode2 = emulators[1]!.player(node2.sessionId!, player.guildId);
+  expect(onNode2?.track?.info.identifier).toBe(next.info.identifier);
+  expect(onNode2!.state.position).toBeLessThan(1_000);
+  expect(await ended).toMatchObject({ track: { info: { identifier: 'endsoon02' } }, reason: 'finished' });
+  expect(player.track?.info.identifier).toBe(next.info.identifier);
+  expect(player.queue.history.at(-1)?.info.identifier).toBe('endsoon02');
+  expect(player.position).toBeLessThan(1_000);
+});
