@@ -2,7 +2,7 @@
  * A bot restart, simulated in one process: a Pool saves to a FileStore in a temp dir and closes, then
  * a second Pool over the same directory connects to the same emulated Lavalink nodes and restores.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,16 +36,20 @@ afterEach(async () => {
   await Promise.all(emulators.map((emulator) => emulator.stop()));
   emulators = [];
   await rm(directory, { recursive: true, force: true });
+  await rm(`${directory}-crashed`, { recursive: true, force: true });
 });
 
 /** A pool over a new FileStore instance on the shared directory: one bot process. */
-function startBot(options: Partial<PoolOptions> = {}): {
+function startBot(
+  options: Partial<PoolOptions> = {},
+  dir = directory,
+): {
   pool: Pool;
   connector: TestConnector;
   errors: LavafleetError[];
 } {
   const errors: LavafleetError[] = [];
-  const store = new FileStore({ directory, fsync: false, onError: (error) => errors.push(error) });
+  const store = new FileStore({ directory: dir, fsync: false, onError: (error) => errors.push(error) });
   const { pool, connector } = persistentPool(emulators, store, options);
   pool.on('error', (error) => void errors.push(error));
   pools.push(pool);
@@ -98,6 +102,27 @@ function essentials(player: Player) {
     data: player.data,
     queue: player.queue.toJSON(),
   };
+}
+
+/** The saved players of the store in `dir`, by guild id. */
+async function savedPlayers(dir = directory): Promise<Map<string, Record<string, unknown>>> {
+  const reader = new FileStore({ directory: dir, fsync: false });
+  const entries = await reader.list('');
+  await reader.close();
+  return new Map(
+    entries
+      .filter(({ key }) => key.includes('/players/'))
+      .map(({ value }) => {
+        const snapshot = JSON.parse(value) as Record<string, unknown>;
+        return [snapshot.guildId as string, snapshot];
+      }),
+  );
+}
+
+/** The identifier of the track saved for `guildId` in the store in `dir`. */
+async function savedTrack(dir: string, guildId: string): Promise<string | null> {
+  const snapshot = (await savedPlayers(dir)).get(guildId) as { track: Track | null } | undefined;
+  return snapshot?.track?.info.identifier ?? null;
 }
 
 describe('restoring players after a bot restart', () => {
@@ -277,20 +302,6 @@ describe('restoring when the saved node hangs', () => {
 });
 
 describe('what is saved, and when', () => {
-  async function savedPlayers(): Promise<Map<string, Record<string, unknown>>> {
-    const reader = new FileStore({ directory, fsync: false });
-    const entries = await reader.list('');
-    await reader.close();
-    return new Map(
-      entries
-        .filter(({ key }) => key.includes('/players/'))
-        .map(({ value }) => {
-          const snapshot = JSON.parse(value) as Record<string, unknown>;
-          return [snapshot.guildId as string, snapshot];
-        }),
-    );
-  }
-
   it('saves a changed player on the interval, without close()', async () => {
     emulators = await startEmulators(1);
     const bot = startBot();
@@ -524,5 +535,53 @@ describe('manual control', () => {
     const reader = new FileStore({ directory, fsync: false });
     expect(await reader.list('')).toEqual([]);
     await reader.close();
+  });
+});
+
+describe('a resumed session that plays a newer track than the store', () => {
+  // A bot killed between starting a track and saving it: the store still holds the track before,
+  // while the resumed Lavalink session plays the new one. The restored player must take the server's
+  // track into its queue (or the queue would replay it next) and save it (or a second restart would
+  // estimate from the old track's end: soak seed 5, a move 2.1 s behind).
+  it("takes the server's track into the queue and saves it", async () => {
+    emulators = await startEmulators(1);
+    const crashed = `${directory}-crashed`;
+    const first = startBot({ stateSaveIntervalMs: 60_000 });
+    await first.pool.connect();
+    await waitFor(() => first.pool.getNode('node1')!.canResume === true, { what: 'resuming configured' });
+    const [a, b, c] = (await loadTracks(first.pool, 3)) as [Track, Track, Track];
+    const guildId = persistGuild(0);
+    const player = await first.pool.join({ guildId, channelId: persistChannel(0), play: a });
+    player.queue.add([b, c]);
+    await first.pool.saveState();
+    // What a kill -9 leaves: the store as of the last save, before the next track started.
+    await cp(directory, crashed, { recursive: true });
+    await player.skip();
+    await waitFor(() => player.track?.info.identifier === b.info.identifier, {
+      what: 'the second track playing',
+    });
+    const sessionId = first.pool.getNode('node1')!.sessionId!;
+    await stopBot(first.pool);
+    await waitFor(() => emulators[0]!.sessions()[0]?.status === 'paused', { what: 'the session paused' });
+    expect(await savedTrack(crashed, guildId)).toBe(a.info.identifier);
+
+    const second = startBot({ stateSaveIntervalMs: 60_000 }, crashed);
+    const restored = nextEvent(second.pool, 'playersRestored');
+    await second.pool.connect();
+    await restored;
+    expect(second.pool.getNode('node1')!.sessionId).toBe(sessionId);
+    const back = second.pool.getPlayer(guildId)!;
+    expect(back.track?.info.identifier).toBe(b.info.identifier);
+    // The queue follows: the track playing is current, and the next one is the one after it.
+    expect(back.queue.current?.info.identifier).toBe(b.info.identifier);
+    expect(back.queue.tracks.map((track) => track.info.identifier)).toEqual([c.info.identifier]);
+    // And the store learns it on the next save (the interval is a minute: this one is soon).
+    let saved = await savedTrack(crashed, guildId);
+    for (let i = 0; i < 100 && saved !== b.info.identifier; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      saved = await savedTrack(crashed, guildId);
+    }
+    expect(saved).toBe(b.info.identifier);
+    expect(second.errors).toEqual([]);
   });
 });
