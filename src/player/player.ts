@@ -126,6 +126,8 @@ export class Player {
    * up; 'queueEnded': it did and the queue ran out, so `queueEnd` is emitted once it is re-created.
    */
   #restored: 'saved' | 'queueEnded' | null = null;
+  /** Re-creations in flight (see {@link handleUpdate}). */
+  #recreating = 0;
   /** The track a re-creation found over (see {@link #catchUp}): its `trackEnd` follows the re-creation. */
   #endedUnseen: Track | null = null;
 
@@ -415,6 +417,7 @@ export class Player {
     this.#node = node;
     const sentAt = this.#host.clock.now();
     const trackChanges = this.#trackChanges;
+    this.#recreating += 1;
     try {
       // Aborted if the node fails meanwhile: the move goes on to the next node instead of waiting out
       // the request timeout. A copy it may have left there is deleted when the session resumes.
@@ -422,6 +425,8 @@ export class Player {
     } catch (error) {
       if (this.#node === node) this.#node = previous;
       throw error;
+    } finally {
+      this.#recreating -= 1;
     }
     this.#placedAt = sentAt;
     this.voice.markSent(voice !== null);
@@ -610,7 +615,14 @@ export class Player {
 
   /** @internal A `playerUpdate` from the player's node. */
   handleUpdate(state: PlayerState): void {
-    this.#applyState(state);
+    // During a re-creation the new node reports the player as it sets it up: voice first, with no
+    // track and position 0, before the track starts. That is not where playback is: the answer
+    // anchors the position. Taken as it came, a save meanwhile stored position 0, and the next
+    // restart re-created the track from its start (soak seed 9: 23 s behind).
+    if (this.#recreating > 0) {
+      this.#connected = state.connected;
+      this.#ping = state.ping;
+    } else this.#applyState(state);
     this.#host.emit('playerUpdate', { player: this, state });
   }
 
