@@ -669,6 +669,18 @@ export class Pool extends TypedEmitter<PoolEvents> {
     // plain data edited in place, failover moves it without telling persistence, and `textChannelId`
     // and `data` are plain fields (a `data` object changed in place is saved with the next change).
     const savedAs = new WeakMap<Player, { key: string; data: Player['data'] }>();
+    // The sessions of the connected nodes, built once per save (see SavedPlayer.nodeSessions).
+    let sessionsAt = Number.NaN;
+    let sessions: Record<string, string> = {};
+    const nodeSessions = (): Record<string, string> => {
+      const now = this.options.clock.now();
+      if (now === sessionsAt) return sessions;
+      sessionsAt = now;
+      sessions = {};
+      for (const node of this.#nodes.values())
+        if (node.isReady && node.sessionId !== null) sessions[node.identifier] = node.sessionId;
+      return sessions;
+    };
     const fingerprint = (player: Player) =>
       `${player.node.identifier}|${player.node.sessionId}|${player.queue.version}|${player.textChannelId}`;
     return new StateManager({
@@ -682,9 +694,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
         if (!player) return null;
         savedAs.set(player, { key: fingerprint(player), data: player.data });
         const formerSession = this.#failover.leftBehind(player);
-        return formerSession
-          ? { ...player.toJSON(), sessionId: player.node.sessionId, formerSession }
-          : { ...player.toJSON(), sessionId: player.node.sessionId };
+        const saved = { ...player.toJSON(), sessionId: player.node.sessionId, nodeSessions: nodeSessions() };
+        return formerSession ? { ...saved, formerSession } : saved;
       },
       collectChanges: (markDirty) => {
         for (const player of this.#players.values()) {

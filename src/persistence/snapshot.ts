@@ -20,6 +20,12 @@ export interface SavedPlayer extends PlayerSnapshot {
    * node) and deletes the copy.
    */
   formerSession?: { node: string; sessionId: string };
+  /**
+   * The session of every connected node of the process when the player was saved, node → session.
+   * A restarted bot resumes the latest known session of a node none of its saved players is on: a
+   * bot killed right after moving players there, before saving them, still finds and cleans it.
+   */
+  nodeSessions?: Record<string, string>;
 }
 
 /** Parses and checks a saved player. Throws a LavafleetError (ERR_STORE) naming the key. */
@@ -64,6 +70,16 @@ export function parsePlayerSnapshot(key: string, raw: string): SavedPlayer {
       typeof former.sessionId !== 'string')
   ) {
     throw bad(key, '`formerSession` is not { node, sessionId }');
+  }
+  const nodeSessions = value.nodeSessions as Record<string, unknown> | undefined;
+  if (
+    nodeSessions !== undefined &&
+    (typeof nodeSessions !== 'object' ||
+      nodeSessions === null ||
+      Array.isArray(nodeSessions) ||
+      Object.values(nodeSessions).some((id) => typeof id !== 'string'))
+  ) {
+    throw bad(key, '`nodeSessions` is not { node: sessionId }');
   }
   return { ...(value as unknown as PlayerSnapshot), sessionId };
 }

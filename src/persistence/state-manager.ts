@@ -205,14 +205,20 @@ function sessionsToResume(players: readonly SavedPlayer[]): Map<string, string> 
     }
     if (best) sessions.set(node, best.sessionId);
   }
-  // A node none of the players is on may still hold copies of players that moved off it while it was
-  // down: resume that session, so the copies are deleted (the latest one wins).
+  // A node none of the players is on may still hold players: copies of players that moved off it
+  // while it was down, or players moved onto it just before the bot was killed, before they were
+  // saved (soak seed 20: 90 guilds played on twice). Its latest known session is resumed, so that
+  // whatever it holds that the pool does not is deleted. The latest one wins.
   const latest = new Map<string, number>();
-  for (const { formerSession, timestamp } of players) {
-    if (!formerSession || votes.has(formerSession.node)) continue;
-    if (timestamp < (latest.get(formerSession.node) ?? -Infinity)) continue;
-    latest.set(formerSession.node, timestamp);
-    sessions.set(formerSession.node, formerSession.sessionId);
+  const consider = (node: string, sessionId: string, timestamp: number): void => {
+    if (votes.has(node) || timestamp < (latest.get(node) ?? -Infinity)) return;
+    latest.set(node, timestamp);
+    sessions.set(node, sessionId);
+  };
+  for (const { formerSession, nodeSessions, timestamp } of players) {
+    if (formerSession) consider(formerSession.node, formerSession.sessionId, timestamp);
+    if (nodeSessions)
+      for (const [node, sessionId] of Object.entries(nodeSessions)) consider(node, sessionId, timestamp);
   }
   return sessions;
 }

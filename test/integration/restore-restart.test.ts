@@ -585,3 +585,68 @@ describe('a resumed session that plays a newer track than the store', () => {
     expect(second.errors).toEqual([]);
   });
 });
+
+describe('a bot killed right after moving players, before saving the move', () => {
+  // Soak seed 20: the store still had the players on node1; the new process knew no session of
+  // node2, opened a new one there, and the moved players played on in the old one, next to their
+  // re-created selves, until it timed out. Every save now carries the session of each connected
+  // node, and a node none of the saved players is on resumes its latest one.
+  it('resumes the session the players went to and leaves each guild on one server', async () => {
+    emulators = await startEmulators(2);
+    const crashed = `${directory}-crashed`;
+    const first = startBot({ stateSaveIntervalMs: 60_000 });
+    await first.pool.connect();
+    await waitFor(() => [...first.pool.nodes.values()].every((node) => node.canResume === true), {
+      what: 'resuming configured',
+    });
+    const tracks = await loadTracks(first.pool, 3);
+    const players: Player[] = [];
+    for (let i = 0; i < 3; i += 1)
+      players.push(
+        await first.pool.join({
+          guildId: persistGuild(i),
+          channelId: persistChannel(i),
+          node: 'node1',
+          play: tracks[i]!,
+        }),
+      );
+    await first.pool.saveState();
+    // What a kill -9 right after the move leaves: the store from before it.
+    await cp(directory, crashed, { recursive: true });
+    const node2 = first.pool.getNode('node2')!;
+    const movedSession = node2.sessionId!;
+    for (const player of players) await player.moveTo(node2);
+    await stopBot(first.pool);
+    await waitFor(() => emulators.every((e) => e.sessions().every((s) => s.status === 'paused')), {
+      what: 'the sessions paused',
+    });
+    expect(emulators[1]!.players(movedSession)).toHaveLength(3);
+
+    const second = startBot({ stateSaveIntervalMs: 60_000 }, crashed);
+    const restored = nextEvent(second.pool, 'playersRestored');
+    await second.pool.connect();
+    await restored;
+    expect(second.pool.getNode('node2')!.sessionId).toBe(movedSession); // resumed, not a new session
+    // Each guild plays on exactly one server, the one the pool has it on: no copy left in the session
+    // the players went to.
+    const playing = () =>
+      emulators.flatMap((emulator) =>
+        emulator
+          .sessions()
+          .flatMap((session) =>
+            emulator.players(session.id).map((player) => ({ session: session.id, player })),
+          )
+          .filter(({ player }) => player.track !== null),
+      );
+    const settled = () =>
+      playing().length === 3 &&
+      players.every(({ guildId }) => {
+        const placed = second.pool.getPlayer(guildId)!;
+        return playing().some(
+          ({ session, player }) => player.guildId === guildId && session === placed.node.sessionId,
+        );
+      });
+    await waitFor(settled, { what: 'each guild on one server, where the pool has it' });
+    expect(second.errors).toEqual([]);
+  });
+});

@@ -50,6 +50,8 @@ describe('parsePlayerSnapshot', () => {
     ['a missing queue', withField('queue', undefined), /`queue` is missing/],
     ['missing filters', withField('filters', null), /`filters` is missing/],
     ['a numeric session id', withField('sessionId', 5), /`sessionId` is not a string/],
+    ['node sessions that are not strings', withField('nodeSessions', { a: 1 }), /`nodeSessions` is not/],
+    ['node sessions as an array', withField('nodeSessions', ['a']), /`nodeSessions` is not/],
   ])('rejects %s with ERR_STORE naming the key', (_what, raw, message) => {
     const error = rejection(raw);
     expect(error).toMatchObject({ code: ErrorCodes.Store });

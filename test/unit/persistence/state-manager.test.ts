@@ -219,6 +219,53 @@ describe('StateManager restores', () => {
     );
   });
 
+  it('resumes on a node no saved player is on the latest session the saves knew it by', async () => {
+    const { store, manager } = setUp();
+    const sessions = (nodeSessions: Record<string, string>, timestamp: number) => ({
+      nodeSessions,
+      timestamp,
+    });
+    await seed(store, [
+      [
+        key(0),
+        JSON.stringify(
+          savedPlayer(guild(0), { node: 'a', sessionId: 'a1', ...sessions({ a: 'a1', b: 'b0' }, 5) }),
+        ),
+      ],
+      [
+        key(1),
+        JSON.stringify(
+          savedPlayer(guild(1), {
+            node: 'a',
+            sessionId: 'a1',
+            ...sessions({ a: 'a1', b: 'b1', c: 'c1' }, 9),
+          }),
+        ),
+      ],
+      // A copy left on c in an older session: the later save's session of c wins.
+      [
+        key(2),
+        JSON.stringify(
+          savedPlayer(guild(2), {
+            node: 'a',
+            sessionId: 'a1',
+            timestamp: 7,
+            formerSession: { node: 'c', sessionId: 'c0' },
+          }),
+        ),
+      ],
+    ]);
+    const restored = await manager.restore();
+    // a: its players' session, whatever the saves say of it; b and c: the latest known.
+    expect(restored.sessions).toEqual(
+      new Map([
+        ['a', 'a1'],
+        ['b', 'b1'],
+        ['c', 'c1'],
+      ]),
+    );
+  });
+
   it('skips corrupt entries and unknown versions with an error each, and deletes them on the next save', async () => {
     const { store, errors, manager } = setUp();
     await seed(store, [
