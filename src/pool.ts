@@ -669,14 +669,9 @@ export class Pool extends TypedEmitter<PoolEvents> {
     // plain data edited in place, failover moves it without telling persistence, and `textChannelId`
     // and `data` are plain fields (a `data` object changed in place is saved with the next change).
     const savedAs = new WeakMap<Player, { key: string; data: Player['data'] }>();
-    // The sessions of the connected nodes, built once per save (see SavedPlayer.nodeSessions).
-    let sessionsAt = Number.NaN;
-    let sessions: Record<string, string> = {};
+    // The sessions of the connected nodes (see SavedPlayer.nodeSessions): a few entries per save.
     const nodeSessions = (): Record<string, string> => {
-      const now = this.options.clock.now();
-      if (now === sessionsAt) return sessions;
-      sessionsAt = now;
-      sessions = {};
+      const sessions: Record<string, string> = {};
       for (const node of this.#nodes.values())
         if (node.isReady && node.sessionId !== null) sessions[node.identifier] = node.sessionId;
       return sessions;

@@ -90,3 +90,26 @@ export async function longTrack(pool: Pool, name = 'song'): Promise<Track> {
   if (result.loadType !== 'search' || !result.data[0]) throw new Error(`no track for ${name}`);
   return result.data[0];
 }
+
+/**
+ * Starts `count` emulators and connects a {@link poolOver} pool over them (waiting for every node),
+ * errors ignored; `close` stops both.
+ */
+export async function connectedPoolOver(
+  count: number,
+  options: Parameters<typeof poolOver>[1] = {},
+): Promise<{ emulators: LavalinkEmulator[]; pool: Pool; close(): Promise<void> }> {
+  const emulators = Array.from({ length: count }, () => new LavalinkEmulator({ password: 'pw' }));
+  await Promise.all(emulators.map((emulator) => emulator.start()));
+  const pool = poolOver(emulators, { waitForAllNodes: true, ...options });
+  pool.on('error', () => undefined);
+  await pool.connect();
+  return {
+    emulators,
+    pool,
+    async close() {
+      await pool.close();
+      await Promise.all(emulators.map((emulator) => emulator.stop()));
+    },
+  };
+}

@@ -6,8 +6,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/persistence/memory-store.js';
-import { LavalinkEmulator } from '../../src/testing/index.js';
-import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
+import { channelId, connectedPoolOver, guildId, longTrack } from '../helpers/cluster.js';
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -16,15 +15,8 @@ afterEach(async () => {
 });
 
 it('a move keeps the estimated position until the new node answers, in memory and in what is saved', async () => {
-  const emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw' }));
-  await Promise.all(emulators.map((e) => e.start()));
-  const pool = poolOver(emulators, { waitForAllNodes: true, store: new MemoryStore() });
-  pool.on('error', () => undefined);
-  stop = async () => {
-    await pool.close();
-    await Promise.all(emulators.map((e) => e.stop()));
-  };
-  await pool.connect();
+  const { pool, close } = await connectedPoolOver(2, { store: new MemoryStore() });
+  stop = close;
   const track = await longTrack(pool);
   const player = await pool.join({
     guildId: guildId(1),

@@ -9,9 +9,9 @@ import { afterEach, expect, it } from 'vitest';
 import { pongOverdueMs } from '../../src/node/node.js';
 import type { Player } from '../../src/player/player.js';
 import type { Pool } from '../../src/pool.js';
-import { LavalinkEmulator } from '../../src/testing/index.js';
+import type { LavalinkEmulator } from '../../src/testing/index.js';
 import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
-import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
+import { channelId, connectedPoolOver, guildId, longTrack } from '../helpers/cluster.js';
 
 const HEARTBEAT_MS = 1_000;
 const PROBE_TIMEOUT_MS = 200;
@@ -31,19 +31,11 @@ afterEach(async () => {
 async function cluster(
   count: number,
 ): Promise<{ emulators: LavalinkEmulator[]; pool: Pool; players: Player[] }> {
-  const emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw' }));
-  await Promise.all(emulators.map((emulator) => emulator.start()));
-  const pool = poolOver(emulators, {
+  const { emulators, pool, close } = await connectedPoolOver(2, {
     node: () => ({ heartbeatMs: HEARTBEAT_MS }),
-    waitForAllNodes: true,
     failover: { probeTimeoutMs: PROBE_TIMEOUT_MS, resumeWaitMs: 2_000 },
   });
-  pool.on('error', () => undefined);
-  stop = async () => {
-    await pool.close();
-    await Promise.all(emulators.map((emulator) => emulator.stop()));
-  };
-  await pool.connect();
+  stop = close;
   const track = await longTrack(pool);
   const players = await Promise.all(
     Array.from({ length: count }, (_, i) =>

@@ -5,9 +5,8 @@
  * once and the guild went silent.
  */
 import { afterEach, expect, it } from 'vitest';
-import { LavalinkEmulator } from '../../src/testing/index.js';
 import { nextEvent, waitFor } from '../helpers/events.js';
-import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
+import { channelId, connectedPoolOver, guildId, longTrack } from '../helpers/cluster.js';
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -16,15 +15,8 @@ afterEach(async () => {
 });
 
 it('a track that ends on the new node before the move is answered: the next track keeps its own position', async () => {
-  const emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw' }));
-  await Promise.all(emulators.map((e) => e.start()));
-  const pool = poolOver(emulators, { waitForAllNodes: true });
-  pool.on('error', () => undefined);
-  stop = async () => {
-    await pool.close();
-    await Promise.all(emulators.map((e) => e.stop()));
-  };
-  await pool.connect();
+  const { emulators, pool, close } = await connectedPoolOver(2);
+  stop = close;
   const short = await pool.load('emulator:track?title=Short&length=4000&id=endsoon01');
   if (short.loadType !== 'track') throw new Error('no short track');
   const next = await longTrack(pool);
@@ -57,15 +49,8 @@ it('a track that ends on the new node before the move is answered: the next trac
 it('a track that would end before the move reaches the new node: the move starts the next track itself', async () => {
   // Soak seed 2: under a latency spike, a move started the old track at its end on the new node; its
   // end came back a way later, and the next track went there a way after that.
-  const emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw' }));
-  await Promise.all(emulators.map((e) => e.start()));
-  const pool = poolOver(emulators, { waitForAllNodes: true });
-  pool.on('error', () => undefined);
-  stop = async () => {
-    await pool.close();
-    await Promise.all(emulators.map((e) => e.stop()));
-  };
-  await pool.connect();
+  const { emulators, pool, close } = await connectedPoolOver(2);
+  stop = close;
   const short = await pool.load('emulator:track?title=Short&length=30000&id=endsoon02');
   if (short.loadType !== 'track') throw new Error('no short track');
   const next = await longTrack(pool);
