@@ -16,6 +16,12 @@
  * after a tick, not after a whole round trip. The result is clamped to `[concurrency, maxConcurrency]`;
  * each node's `maxSockets` caps what really goes out to it.
  *
+ * The time the rest should take is never below what their CPU needs ({@link MOVE_COST_MS} each, the
+ * bot's and the server's): 5,000 players restored onto a node cannot be moved in 250 ms however many
+ * go at once, and asking for it put 500 in flight, where they only queued, grew stale and were sent
+ * a catch-up seek each (a restore of 10,000 players took 6 s instead of 3.4 s). With that floor the
+ * limit is the number of moves that keeps the CPU busy through their latency: `moveMs / MOVE_COST_MS`.
+ *
  * Known limit: one figure serves every target. When players go to a quick node and a slow one at
  * once, the quick one sets it, and moves to the slow one keep the floor. A target that stops
  * answering altogether is another matter: see target-stalls.ts.
@@ -24,6 +30,12 @@ import type { Clock, TimerHandle } from '../util/clock.js';
 
 /** How long the moves still to do should take, in ms. */
 export const MOVE_TARGET_MS = 250;
+/**
+ * CPU one move costs, in ms, the bot's and the server's (a re-creation request, its answer, the
+ * events and the save that follow), as measured on 2 cores: the rest of a failover cannot take less
+ * than this per player.
+ */
+export const MOVE_COST_MS = 0.4;
 /** How often the limit is looked at again while no move answers. */
 export const MOVE_TICK_MS = 50;
 /** The adaptive limit of one failover (or one retry of parked players). */
@@ -53,7 +65,8 @@ export class MoveConcurrency {
    */
   limit(remaining: number, oldestInFlightMs: number): number {
     const moveMs = Number.isFinite(this.#quickestMs) ? this.#quickestMs : oldestInFlightMs;
-    const wanted = Math.ceil((remaining * moveMs) / MOVE_TARGET_MS);
+    const budgetMs = Math.max(MOVE_TARGET_MS, remaining * MOVE_COST_MS);
+    const wanted = Math.ceil((remaining * moveMs) / budgetMs);
     return Math.min(this.#ceiling, Math.max(this.#floor, wanted));
   }
 }

@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { ErrorCodes, LavafleetError, TimeoutError } from '../errors.js';
 import { abortError } from '../resilience/sleep.js';
+import { AbortListeners } from '../util/abort-listeners.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 
 /** A complete HTTP response. */
@@ -94,6 +95,8 @@ export class HttpTransport {
    * because `ClientRequest` copies headers synchronously in its constructor. */
   readonly #bodyHeaders: OutgoingHttpHeaders;
   readonly #inFlight = new Set<Exchange>();
+  /** Requests waiting on each abort signal (a node's connection signal is shared by thousands). */
+  readonly #aborts = new AbortListeners();
   #closed = false;
   /** @internal */
   readonly clock: Clock;
@@ -139,7 +142,7 @@ export class HttpTransport {
       headers['Content-Length'] = Buffer.byteLength(body);
     }
     return new Promise<HttpResponse>((resolve, reject) => {
-      const exchange = new Exchange(this.#inFlight, this.clock, method, path, resolve, reject);
+      const exchange = new Exchange(this.#inFlight, this.#aborts, this.clock, method, path, resolve, reject);
       const req = this.#request({
         agent: this.#agent,
         hostname: this.#hostname,
@@ -175,6 +178,7 @@ class Exchange {
 
   constructor(
     readonly inFlight: Set<Exchange>,
+    readonly aborts: AbortListeners,
     readonly clock: Clock,
     readonly method: string,
     readonly path: string,
@@ -190,7 +194,7 @@ class Exchange {
     this.timer = this.clock.setTimeout(() => this.onTimeout(timeoutMs), timeoutMs);
     if (signal !== undefined) {
       this.signal = signal;
-      signal.addEventListener('abort', this);
+      this.aborts.add(signal, this);
     }
   }
 
@@ -252,7 +256,7 @@ class Exchange {
   finish(): void {
     this.settled = true;
     this.clock.clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this);
+    if (this.signal) this.aborts.remove(this.signal, this);
     this.inFlight.delete(this);
   }
 }

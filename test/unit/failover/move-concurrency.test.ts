@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MOVE_COST_MS,
   MOVE_TARGET_MS,
   MOVE_TICK_MS,
   MoveConcurrency,
@@ -20,7 +21,19 @@ describe('MoveConcurrency', () => {
     expect(limit.limit(300, 0)).toBe(Math.ceil((300 * 100) / MOVE_TARGET_MS)); // 120
     limit.observe(600);
     expect(limit.limit(300, 0)).toBe(120); // the quickest move counts: queueing is not latency
-    expect(limit.limit(2_000, 0)).toBe(500);
+    expect(limit.limit(4_000, 0)).toBe(250); // 4,000 × 100 ms / (4,000 × MOVE_COST_MS)
+    limit.observe(50);
+    expect(limit.limit(500, 0)).toBe(100); // 500 × 50 ms / 250 ms
+    expect(new MoveConcurrency(50, 500).limit(2_000, 600)).toBe(500);
+  });
+
+  it('asks no more of the rest than their CPU allows: a bulk of quick moves keeps the floor', () => {
+    // A restore of 5,000 players onto one node whose moves take 20 ms: Little's law on 250 ms would
+    // put 400 in flight, where they only queue; their CPU alone takes 5,000 × MOVE_COST_MS.
+    const limit = new MoveConcurrency(50, 500);
+    limit.observe(20);
+    expect(limit.limit(5_000, 0)).toBe(Math.max(50, Math.ceil(20 / MOVE_COST_MS)));
+    expect(limit.limit(5_000, 0)).toBeLessThan(Math.ceil((5_000 * 20) / MOVE_TARGET_MS));
   });
 
   it('uses the age of the oldest move in flight before any move answered', () => {
