@@ -70,6 +70,16 @@ const commands = {
       connected: p.state.connected,
     }));
   },
+  /**
+   * Where every playing player of `name` is now: `{ at, positions: { guildId: ms } }`, `at` on this
+   * process's clock, so two calls compare whatever happened to the emulators in between.
+   */
+  positions: ({ name }) => {
+    const positions = {};
+    for (const p of livePlayers(get(name)))
+      if (p.track !== null && !p.paused) positions[p.guildId] = p.position();
+    return { at: performance.now(), positions };
+  },
   /** How many players play a track with voice connected, over every session. */
   playingCount: ({ name }) => {
     let count = 0;

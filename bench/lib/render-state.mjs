@@ -45,11 +45,12 @@ const restoreOk = (r) => r.lost === 0 && r.elapsedMs < STATE_TARGETS.restoreMs;
 export function restore({ data }) {
   const rows = Object.entries(MODES).map(([key, what]) => {
     const r = data[key];
-    if (failed(r)) return [what, 'error', '—', '—', '—', '—', '—'];
+    if (failed(r)) return [what, 'error', '—', '—', '—', '—', '—', '—'];
     return [
       what,
       num(r.elapsedMs, 0),
       String(r.lost),
+      r.positionErrorMs ? `${num(r.positionErrorMs.median, 0)} / ${num(r.positionErrorMs.max, 0)}` : '—',
       num(r.requestsPerPlayer, 2),
       num(r.clientCpuMs, 0),
       num(r.serverCpuMs, 0),
@@ -58,10 +59,19 @@ export function restore({ data }) {
   });
   const any = data.expired ?? data.resumed;
   const markdown = [
-    `${any?.players?.toLocaleString('en-US') ?? '?'} playing players on two nodes, saved to a \`FileStore\`; the bot closes and a new Pool over the same store connects. Time from \`new Pool\` until the emulators play every player again and \`playersRestored\` counted them all. Target: < ${STATE_TARGETS.restoreMs} ms, none lost. Neither peer restores players.`,
+    `${any?.players?.toLocaleString('en-US') ?? '?'} playing players on two nodes, saved to a \`FileStore\`; the bot closes and a new Pool over the same store connects. Time from \`new Pool\` until the emulators play every player again and \`playersRestored\` counted them all. Position error: where each track plays once restored, against where it played at the close plus the time since (the restore assumes playback went on). Target: < ${STATE_TARGETS.restoreMs} ms, none lost. Neither peer restores players.`,
     '',
     table(
-      ['case', 'ms', 'lost', 'REST requests / player', 'client CPU ms', 'emulator CPU ms', 'target'],
+      [
+        'case',
+        'ms',
+        'lost',
+        'position error ms (median / max)',
+        'REST requests / player',
+        'client CPU ms',
+        'emulator CPU ms',
+        'target',
+      ],
       rows,
     ),
   ].join('\n');

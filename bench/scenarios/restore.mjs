@@ -11,7 +11,7 @@ import { importLavafleet } from '../lib/dist.mjs';
 import { createHarness } from '../lib/harness.mjs';
 import { RemoteEmulators } from '../lib/emulator-remote.mjs';
 import { startProfile, stopProfile } from '../lib/profile.mjs';
-import { CHANNEL_ID, bounded, guildId, parseArgs, report, sleep } from '../lib/stats.mjs';
+import { CHANNEL_ID, bounded, guildId, parseArgs, report, sleep, summarize } from '../lib/stats.mjs';
 
 const args = parseArgs();
 const playerCount = Number(args.players ?? 10_000);
@@ -41,6 +41,8 @@ await before.connect();
 const guildIds = Array.from({ length: playerCount }, (_, i) => guildId(i));
 await bounded(guildIds, 100, (id) => before.join({ guildId: id, channelId: CHANNEL_ID, play: first.track }));
 await before.close(); // saves every player
+// Where each track is now on the servers; once restored, each should be there plus the time since.
+const positionsBefore = await Promise.all(nodes.map((n) => remote.call('positions', { name: n.name })));
 first.discord.destroy();
 if (mode === 'expired')
   for (const n of nodes) await remote.call('restart', { name: n.name, keepSessions: false });
@@ -70,6 +72,10 @@ for (;;) {
 const doneAt = performance.now();
 const cpu = process.cpuUsage(cpuStart);
 await stopProfile(args.profile);
+const positionErrors = positionErrorsMs(
+  positionsBefore,
+  await Promise.all(nodes.map((n) => remote.call('positions', { name: n.name }))),
+);
 const serverCpuMs = ((await remote.call('cpu')) - serverCpuStart) / 1000;
 let requests = 0;
 for (const n of nodes) {
@@ -93,5 +99,25 @@ report({
   requestsPerPlayer: requests / playerCount,
   clientCpuMs: (cpu.user + cpu.system) / 1000,
   serverCpuMs,
+  positionErrorMs: summarize(positionErrors.map(Math.abs)),
+  positionErrorSignedMedianMs: summarize(positionErrors).median,
 });
 process.exit(0);
+
+/**
+ * Per guild found in both readings (each `{ at, positions }` per node, on the emulator host's clock):
+ * where it plays now minus where it played before plus the time since. Continuous playback is what
+ * a restore aims at; a guild that moved to the other node is compared all the same.
+ */
+function positionErrorsMs(before, after) {
+  const then = new Map();
+  for (const { at, positions } of before)
+    for (const [id, position] of Object.entries(positions)) then.set(id, { at, position });
+  const errors = [];
+  for (const { at, positions } of after)
+    for (const [id, position] of Object.entries(positions)) {
+      const was = then.get(id);
+      if (was) errors.push(position - (was.position + (at - was.at)));
+    }
+  return errors;
+}
