@@ -432,13 +432,14 @@ export class FailoverManager {
     target: Node | undefined,
     reason: MoveReason,
   ): Promise<Node | null> {
-    if (player.isDestroyed) return null;
+    // A closing pool starts no move: its final save has (or is taking) the players as they are.
+    if (player.isDestroyed || this.#destroyed) return null;
     this.#moving.add(player);
     const from = player.node;
     const tried = new Set(exclude);
     try {
       if (this.#restoring.has(player)) await this.#host.rejoinVoice(player);
-      if (player.isDestroyed) return null;
+      if (player.isDestroyed || this.#destroyed) return null;
       for (let next = target ?? this.#select(player, tried); next; next = this.#select(player, tried)) {
         // Recorded before the request: a bot that stops (or saves) while the move is in flight must
         // still know the copy it may leave in the old session.
