@@ -61,9 +61,13 @@ export class SoakFleet {
     return this.#fleet.node(identifier).isUp;
   }
 
-  /** How many nodes are live. */
-  liveCount(): number {
-    return this.identifiers.filter((id) => this.isLive(id)).length;
+  /**
+   * How many nodes could take players now: live, and accepting handshakes. A node that refuses them
+   * (the session-expiry fault, a restart in progress) plays on in its paused sessions, but no client
+   * can open a session there, so players that lost their node have nowhere to go on it.
+   */
+  usableCount(): number {
+    return this.identifiers.filter((id) => this.isLive(id) && !this.emulator(id).refusesHandshakes).length;
   }
 
   /** Every playing player of every running server (frozen ones included), by guild. */

@@ -4,8 +4,8 @@
  *
  * - time to a live node: after a failure (kill, freeze, session expiry) silences guilds, how long
  *   until each plays again on a live node. The clock starts at the failure, or when the bot is back
- *   if the bot was down (a stopped bot cannot fail over); failures during which no node was live are
- *   exempt.
+ *   if the bot was down (a stopped bot cannot fail over); failures during which no node could take
+ *   players (each killed, frozen or refusing handshakes) are exempt.
  * - position error after a move: when a guild shows up in a server session it was never seen in,
  *   its position there is compared with where its last observed player would be now (position plus
  *   the time since: nothing is paused or sped up in the soak). Moves where the track would have
@@ -203,10 +203,10 @@ export class Observer {
   }
 
   #settleFailures(at: number): void {
-    const othersLive = this.fleet.liveCount();
+    const usable = this.fleet.usableCount();
     for (let i = this.#pending.length - 1; i >= 0; i--) {
       const pending = this.#pending[i]!;
-      if (othersLive === 0) pending.exempt = true;
+      if (usable === 0) pending.exempt = true;
       for (const guildId of pending.guilds) {
         if (!this.#audible.has(guildId)) continue;
         pending.guilds.delete(guildId);

@@ -184,6 +184,11 @@ export class LavalinkEmulator {
     this.faults.rejectHandshakes(status, count);
   }
 
+  /** Whether the next handshake will be refused (a `rejectHandshake()` not used up yet). */
+  get refusesHandshakes(): boolean {
+    return this.faults.rejectsHandshakes;
+  }
+
   /** Forgets latency, scripted failures, rejections and withheld pongs, and lifts a freeze. */
   resetFaults(): void {
     this.faults.reset();

@@ -74,6 +74,11 @@ export class FaultState {
     this.rejections.push({ status, remaining: count });
   }
 
+  /** Whether handshakes are scripted to be rejected (see `rejectHandshakes`). */
+  get rejectsHandshakes(): boolean {
+    return this.rejections.length > 0;
+  }
+
   /** The status to reject the next handshake with, if one is scripted. */
   takeHandshakeRejection(): number | undefined {
     const rejection = this.rejections[0];

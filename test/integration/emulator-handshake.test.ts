@@ -72,10 +72,13 @@ describe('LavalinkEmulator handshake', () => {
   });
 
   it('rejects scripted handshakes, then accepts again', async () => {
+    expect(emulator.refusesHandshakes).toBe(false);
     emulator.rejectHandshake(503, 2);
+    expect(emulator.refusesHandshakes).toBe(true);
     const headers = { Authorization: emulator.password, 'User-Id': USER_ID };
     expect(await handshakeStatus(emulator, headers)).toBe(503);
     expect(await handshakeStatus(emulator, headers)).toBe(503);
+    expect(emulator.refusesHandshakes).toBe(false);
     expect(await handshakeStatus(emulator, headers)).toBe(101);
   });
 
