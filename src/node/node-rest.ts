@@ -165,9 +165,15 @@ export class NodeRest {
     return this.#send('player', 'DELETE', path, null, read.readNothing, options, true);
   }
 
-  /** Configures resuming of this session (`timeout` in seconds, as on the wire). */
-  updateSession(body: SessionUpdateRequest, options?: RestCallOptions): Promise<SessionInfo> {
-    const sessionId = this.#sessionIdOf();
+  /**
+   * Configures resuming of this session (`timeout` in seconds, as on the wire), or of another session
+   * of this bot's on the node (`options.sessionId`).
+   */
+  updateSession(
+    body: SessionUpdateRequest,
+    options?: RestCallOptions & { sessionId?: string },
+  ): Promise<SessionInfo> {
+    const sessionId = options?.sessionId ?? this.#sessionIdOf();
     if (sessionId === null) return notReady('updateSession');
     const json = JSON.stringify(body);
     return this.#send('session', 'PATCH', Routes.session(sessionId), json, read.readSession, options, true);

@@ -26,6 +26,7 @@ import type { NodeOptions, ResolvedNodeOptions } from './node-options.js';
 import { NodeRest } from './node-rest.js';
 import { setMaxListeners } from 'node:events';
 import { NodeSocket } from './node-socket.js';
+import { StaleSessions } from './stale-session.js';
 import { RestLatency } from './rest-latency.js';
 import type { SocketEnd } from './node-socket.js';
 import { canTransition } from './node-status.js';
@@ -91,6 +92,9 @@ export class Node extends TypedEmitter<NodeEvents> {
    */
   #resyncing: AbortController | null = null;
   #closing = false;
+  /** The session whose socket this node dropped itself, until the next `ready` (see stale-session.ts). */
+  #droppedSession: string | null = null;
+  readonly #staleSessions: StaleSessions;
   #relay: EventRelay | null = null;
   /** Aborted when the node leaves `connected`: see {@link connectionSignal}. */
   #connection: AbortController | null = null;
@@ -128,6 +132,14 @@ export class Node extends TypedEmitter<NodeEvents> {
     this.breaker.on('stateChange', ({ from, to }) =>
       this.emit('breakerChange', { node: this.identifier, from, to }),
     );
+    this.#staleSessions = new StaleSessions({
+      url: this.options.wsUrl,
+      headers: () => this.#handshakeHeaders(),
+      clock,
+      timeoutMs: this.options.requestTimeoutMs,
+      stopResuming: (sessionId) => this.rest.updateSession({ resuming: false }, { sessionId, retries: 0 }),
+      onOutcome: (sessionId, outcome) => this.debug(`stale session ${outcome}`, () => ({ sessionId })),
+    });
   }
 
   /** Unique name in a pool. */
@@ -238,6 +250,7 @@ export class Node extends TypedEmitter<NodeEvents> {
     const socket = this.#socket;
     this.#socket = null;
     socket?.close(1000, 'closed by lavafleet', { silent: true });
+    this.#staleSessions.close();
     this.#endResync();
     this.rest.close();
     if (this.#status !== 'disconnected') this.#setStatus('disconnected');
@@ -290,12 +303,17 @@ export class Node extends TypedEmitter<NodeEvents> {
     };
   }
 
-  #open(): void {
-    const headers: Record<string, string> = {
+  /** The handshake headers, without `Session-Id`. */
+  #handshakeHeaders(): Record<string, string> {
+    return {
       Authorization: this.options.password,
       'User-Id': this.#userId ?? '',
       'Client-Name': this.options.clientName,
     };
+  }
+
+  #open(): void {
+    const headers = this.#handshakeHeaders();
     if (this.options.resume.enabled && this.#sessionId !== null) headers['Session-Id'] = this.#sessionId;
     this.debug('opening socket', () => ({
       attempt: this.#attempt,
@@ -394,8 +412,12 @@ export class Node extends TypedEmitter<NodeEvents> {
           void this.#configureResuming(message.sessionId);
       });
     }
+    const dropped = this.#droppedSession;
+    this.#droppedSession = null;
     if (message.resumed) void this.#resync(message.sessionId);
     else if (previous !== null && previous !== message.sessionId) {
+      // A session whose socket this node dropped may not have been let go by the server yet.
+      if (dropped === previous && this.options.resume.enabled) this.#staleSessions.end(previous);
       this.emit('sessionLost', {
         node: this.identifier,
         previousSessionId: previous,
@@ -468,6 +490,9 @@ export class Node extends TypedEmitter<NodeEvents> {
 
   #onEnd(end: SocketEnd): void {
     this.#socket = null;
+    // Dropped by this side (a pong that never came): the server may notice late (see stale-session.ts).
+    if (end.kind === 'closed' && end.code === HEARTBEAT_TIMEOUT_CODE && end.wasOpen)
+      this.#droppedSession = this.#sessionId;
     this.#endResync();
     this.options.clock.clearTimeout(this.#readyTimer);
     if (this.#closing) return;

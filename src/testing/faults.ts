@@ -31,6 +31,8 @@ export class FaultState {
   /** Delay between handling a REST request and answering it (the way back). */
   restReplyLatencyMs = 0;
   wsLatencyMs = 0;
+  /** How long the server takes to notice that a client dropped its socket (see `setLatency`). */
+  closeNoticeMs = 0;
   /** Pings go unanswered while everything else works (see `withholdPongs`). */
   pongsWithheld = false;
   private failRules: FailRule[] = [];
@@ -110,6 +112,7 @@ export class FaultState {
     this.restLatencyMs = 0;
     this.restReplyLatencyMs = 0;
     this.wsLatencyMs = 0;
+    this.closeNoticeMs = 0;
     this.pongsWithheld = false;
     this.failRules = [];
     this.rejections = [];

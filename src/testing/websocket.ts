@@ -97,10 +97,15 @@ export class WebSocketGateway {
       // Surfaced as `close` right after; nothing to report to the client.
     });
     // Client frames are ignored, as in v4. A hung server notices a close only once it runs again.
-    ws.on('close', () => {
+    const epoch = this.ctx.epoch();
+    const detach = () =>
       faults.whenUnfrozen(() => {
-        if (session.outbound === channel) session.detach(options.sessionSupport);
+        if (session.outbound === channel && epoch === this.ctx.epoch())
+          session.detach(options.sessionSupport);
       });
+    ws.on('close', () => {
+      if (faults.closeNoticeMs === 0) detach();
+      else setTimeout(detach, faults.closeNoticeMs).unref();
     });
     session.attach(channel, resumed);
   }
