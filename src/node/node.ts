@@ -250,7 +250,7 @@ export class Node extends TypedEmitter<NodeEvents> {
     const socket = this.#socket;
     this.#socket = null;
     socket?.close(1000, 'closed by lavafleet', { silent: true });
-    this.#staleSessions.close();
+    this.#staleSessions.cancel();
     this.#endResync();
     this.rest.close();
     if (this.#status !== 'disconnected') this.#setStatus('disconnected');

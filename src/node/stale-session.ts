@@ -39,7 +39,8 @@ export class StaleSessions {
   readonly #options: StaleSessionOptions;
   readonly #timers = new Set<TimerHandle>();
   readonly #sockets = new Set<NodeSocket>();
-  #closed = false;
+  /** Bumped by {@link cancel}: runs of an earlier generation stop. */
+  #generation = 0;
 
   constructor(options: StaleSessionOptions) {
     this.#options = options;
@@ -47,25 +48,26 @@ export class StaleSessions {
 
   /** Makes sure `sessionId` ends, if the server still holds it or comes to pause it shortly. */
   end(sessionId: string): void {
-    if (this.#closed) return;
-    void this.#run(sessionId);
+    void this.#run(sessionId, this.#generation);
   }
 
-  /** Stops every attempt (the node is closing). */
-  close(): void {
-    this.#closed = true;
+  /** Stops every attempt (the node is closing; it may connect again later). */
+  cancel(): void {
+    this.#generation += 1;
     for (const timer of this.#timers) this.#options.clock.clearTimeout(timer);
     this.#timers.clear();
     for (const socket of this.#sockets) socket.terminate(1000, 'node closed');
     this.#sockets.clear();
   }
 
-  async #run(sessionId: string): Promise<void> {
+  async #run(sessionId: string, generation: number): Promise<void> {
     let elapsed = 0;
+    const cancelled = () => this.#generation !== generation;
     for (const at of STALE_SESSION_ATTEMPTS_MS) {
+      if (cancelled()) return;
       await this.#sleep(at - elapsed);
       elapsed = at;
-      if (this.#closed) return;
+      if (cancelled()) return;
       if ((await this.#attempt(sessionId)) === 'resumed') {
         this.#options.onOutcome(sessionId, 'ended');
         return;
