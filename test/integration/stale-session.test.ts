@@ -8,7 +8,7 @@ import { afterEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { STALE_SESSION_ATTEMPTS_MS, StaleSessions } from '../../src/node/stale-session.js';
 import { LavalinkEmulator } from '../../src/testing/index.js';
-import { FakeClock } from '../helpers/fake-clock.js';
+import { FakeClock, flushMicrotasks } from '../helpers/fake-clock.js';
 import { waitFor } from '../helpers/events.js';
 
 let emulator: LavalinkEmulator | undefined;
@@ -54,6 +54,7 @@ it('stops its attempts when cancelled', async () => {
   await waitFor(() => handshakes() === 1 && emulator.sessions().length === 0, { what: 'attempt 1' });
   stale.cancel();
   clock.advance(10_000);
+  await flushMicrotasks(); // where a run still going would open its next attempt's socket
   // A handshake of our own after the time of every further attempt: it is the only one to come.
   const probe = new WebSocket(emulator.wsUrl, {
     headers: { Authorization: 'pw', 'User-Id': '1', 'Client-Name': 'probe' },
