@@ -245,7 +245,7 @@ export class FailoverManager {
       if (!to) return false;
       moved += 1;
       if (isRestoring) restored.set(to, (restored.get(to) ?? 0) + 1);
-      return true;
+      return to;
     });
     const parked = players.length - moved - gone;
     this.#retryParkedLater();
@@ -500,7 +500,7 @@ export class FailoverManager {
       if (!this.#parked.has(player) || this.#moving.has(player)) return false;
       const to = await this.#moveOne(player, new Set(), undefined, 'restore');
       if (to) restored.set(to, (restored.get(to) ?? 0) + 1);
-      return to !== null;
+      return to ?? false;
     });
     if (restored.size > 0) this.#parkedRetries = 0;
     this.#reportRestored(restored);
@@ -508,7 +508,7 @@ export class FailoverManager {
   }
 
   /** Runs moves with the adaptive limit of {@link MoveConcurrency} (see move-concurrency.ts). */
-  #runMoves(players: readonly Player[], move: (player: Player) => Promise<boolean>): Promise<void> {
+  #runMoves(players: readonly Player[], move: (player: Player) => Promise<Node | false>): Promise<void> {
     const { concurrency, maxConcurrency } = this.#host.options;
     return runAdaptive(
       players,

@@ -22,9 +22,13 @@
  * a catch-up seek each (a restore of 10,000 players took 6 s instead of 3.4 s). With that floor the
  * limit is the number of moves that keeps the CPU busy through their latency: `moveMs / MOVE_COST_MS`.
  *
- * Known limit: one figure serves every target. When players go to a quick node and a slow one at
- * once, the quick one sets it, and moves to the slow one keep the floor. A target that stops
- * answering altogether is another matter: see target-stalls.ts.
+ * Each target has its own quickest move, and the time one move takes is their mean, weighed by the
+ * moves each target took: when players go to a quick node and a slow one at once, the slow one's
+ * latency must be covered too. With the quickest figure of all, a node that answered in 5 ms set the
+ * limit for moves to one 300 ms away, 50 at a time (soak seed 1207: 1,000 players, 2.6 s).
+ *
+ * Known limit: one limit serves every target, so moves to the quick node run as many at once as the
+ * mix needs. A target that stops answering altogether is another matter: see target-stalls.ts.
  */
 import type { Clock, TimerHandle } from '../util/clock.js';
 
@@ -42,7 +46,8 @@ export const MOVE_TICK_MS = 50;
 export class MoveConcurrency {
   readonly #floor: number;
   readonly #ceiling: number;
-  #quickestMs = Number.POSITIVE_INFINITY;
+  /** Per target: its quickest move and how many moves it took. */
+  readonly #targets = new Map<unknown, { quickestMs: number; moves: number }>();
 
   constructor(floor: number, ceiling: number) {
     this.#floor = floor;
@@ -54,9 +59,25 @@ export class MoveConcurrency {
     return this.#ceiling;
   }
 
-  /** Records how long one move took. */
-  observe(durationMs: number): void {
-    if (durationMs < this.#quickestMs) this.#quickestMs = durationMs;
+  /** Records how long one move to `target` took. */
+  observe(durationMs: number, target: unknown = null): void {
+    const seen = this.#targets.get(target);
+    if (seen === undefined) this.#targets.set(target, { quickestMs: durationMs, moves: 1 });
+    else {
+      seen.quickestMs = Math.min(seen.quickestMs, durationMs);
+      seen.moves += 1;
+    }
+  }
+
+  /** The time one move takes: each target's quickest, weighed by its moves; null before any. */
+  #moveMs(): number | null {
+    let weighted = 0;
+    let moves = 0;
+    for (const target of this.#targets.values()) {
+      weighted += target.quickestMs * target.moves;
+      moves += target.moves;
+    }
+    return moves === 0 ? null : weighted / moves;
   }
 
   /**
@@ -64,7 +85,7 @@ export class MoveConcurrency {
    * oldest move in flight has waited (`oldestInFlightMs`, 0 with none).
    */
   limit(remaining: number, oldestInFlightMs: number): number {
-    const moveMs = Number.isFinite(this.#quickestMs) ? this.#quickestMs : oldestInFlightMs;
+    const moveMs = this.#moveMs() ?? oldestInFlightMs;
     const budgetMs = Math.max(MOVE_TARGET_MS, remaining * MOVE_COST_MS);
     const wanted = Math.ceil((remaining * moveMs) / budgetMs);
     return Math.min(this.#ceiling, Math.max(this.#floor, wanted));
@@ -73,17 +94,17 @@ export class MoveConcurrency {
 
 /**
  * Runs `task` over `items`, at most `concurrency.limit()` at once, asked again as tasks finish and
- * every {@link MOVE_TICK_MS} while none does. A task resolves `true` when it made a move worth timing
- * (not one that found nothing to do). A task that throws does not stop the others; the first error
- * rejects the whole once every task has settled. Tasks that `isStalled` says wait on a target that
- * stopped answering (see target-stalls.ts) do not count against the limit, only against
- * `concurrency.ceiling`: hung moves must not stop the others.
+ * every {@link MOVE_TICK_MS} while none does. A task resolves with the target of a move worth timing
+ * (or `true` when it has none to name), `false` when it found nothing to do. A task that throws does
+ * not stop the others; the first error rejects the whole once every task has settled. Tasks that
+ * `isStalled` says wait on a target that stopped answering (see target-stalls.ts) do not count against
+ * the limit, only against `concurrency.ceiling`: hung moves must not stop the others.
  */
 export function runAdaptive<T>(
   items: readonly T[],
   concurrency: MoveConcurrency,
   clock: Clock,
-  task: (item: T) => Promise<boolean>,
+  task: (item: T) => Promise<boolean | object>,
   isStalled?: (item: T) => boolean,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -110,7 +131,9 @@ export function runAdaptive<T>(
         void Promise.resolve()
           .then(() => task(item))
           .then(
-            (timed) => timed && concurrency.observe(clock.now() - at),
+            (timed) => {
+              if (timed !== false) concurrency.observe(clock.now() - at, timed === true ? null : timed);
+            },
             (error: unknown) => void (failure ??= { error }),
           )
           .finally(() => {

@@ -36,6 +36,20 @@ describe('MoveConcurrency', () => {
     expect(limit.limit(5_000, 0)).toBeLessThan(Math.ceil((5_000 * 20) / MOVE_TARGET_MS));
   });
 
+  it('weighs each target’s quickest move by the moves it took: a slow target is covered too', () => {
+    // Soak seed 1207: 1,000 players going half to a node that answers in 5 ms and half to one 300 ms
+    // away; the quick node's figure alone kept the floor, and the slow node's share took 2.6 s.
+    const quick = {};
+    const slow = {};
+    const limit = new MoveConcurrency(50, 500);
+    for (let i = 0; i < 10; i++) limit.observe(5 + i, quick);
+    expect(limit.limit(1_000, 0)).toBe(50);
+    for (let i = 0; i < 10; i++) limit.observe(300 + i, slow);
+    const moveMs = (5 * 10 + 300 * 10) / 20;
+    expect(limit.limit(1_000, 0)).toBe(Math.ceil((1_000 * moveMs) / (1_000 * MOVE_COST_MS)));
+    expect(limit.limit(1_000, 0)).toBeGreaterThan(300);
+  });
+
   it('uses the age of the oldest move in flight before any move answered', () => {
     const limit = new MoveConcurrency(10, 500);
     expect(limit.limit(450, 0)).toBe(10);
