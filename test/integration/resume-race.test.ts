@@ -32,7 +32,7 @@ it('a session the server had not let go when the resume came is ended, not left 
 
   // The server notices dropped sockets late, and stops answering pings: the heartbeat drops the
   // socket and the node reconnects at once, while the old session is still connected.
-  emulator.setLatency({ closeNoticeMs: 200 });
+  emulator.setLatency({ closeNoticeMs: 1_000 }); // well past the reconnect, even on a loaded machine
   emulator.withholdPongs();
   const lost = nextEvent(node, 'sessionLost');
   await waitFor(() => !node.isReady, { what: 'node1 dropped for its pong' });
