@@ -13,7 +13,8 @@
  * which ends it and its players at once. An attempt that gets a new session instead closes it again
  * (a new session does not resume, so it ends with its socket).
  */
-import type { Clock, TimerHandle } from '../util/clock.js';
+import { sleep } from '../resilience/sleep.js';
+import type { Clock } from '../util/clock.js';
 import { NodeSocket } from './node-socket.js';
 
 /** When the attempts start, counted from the failed resume, in ms. */
@@ -37,10 +38,9 @@ type Attempt = 'resumed' | 'new' | 'failed';
 /** @internal The stale sessions of one node, ended in the background. */
 export class StaleSessions {
   readonly #options: StaleSessionOptions;
-  readonly #timers = new Set<TimerHandle>();
   readonly #sockets = new Set<NodeSocket>();
-  /** Bumped by {@link cancel}: runs of an earlier generation stop. */
-  #generation = 0;
+  /** Aborted by {@link cancel}: the runs started before it stop. */
+  #runs = new AbortController();
 
   constructor(options: StaleSessionOptions) {
     this.#options = options;
@@ -48,43 +48,29 @@ export class StaleSessions {
 
   /** Makes sure `sessionId` ends, if the server still holds it or comes to pause it shortly. */
   end(sessionId: string): void {
-    void this.#run(sessionId, this.#generation);
+    // A cancelled run ends in its wait's ERR_ABORTED: nothing to report.
+    this.#run(sessionId, this.#runs.signal).catch(() => undefined);
   }
 
   /** Stops every attempt (the node is closing; it may connect again later). */
   cancel(): void {
-    this.#generation += 1;
-    for (const timer of this.#timers) this.#options.clock.clearTimeout(timer);
-    this.#timers.clear();
-    for (const socket of this.#sockets) socket.terminate(1000, 'node closed');
-    this.#sockets.clear();
+    this.#runs.abort();
+    this.#runs = new AbortController();
+    // Each socket's end settles its attempt (and clears its timer).
+    for (const socket of [...this.#sockets]) socket.terminate(1000, 'node closed');
   }
 
-  async #run(sessionId: string, generation: number): Promise<void> {
+  async #run(sessionId: string, signal: AbortSignal): Promise<void> {
     let elapsed = 0;
-    const cancelled = () => this.#generation !== generation;
     for (const at of STALE_SESSION_ATTEMPTS_MS) {
-      if (cancelled()) return;
-      await this.#sleep(at - elapsed);
+      if (at > elapsed) await sleep(at - elapsed, { signal, clock: this.#options.clock });
       elapsed = at;
-      if (cancelled()) return;
       if ((await this.#attempt(sessionId)) === 'resumed') {
         this.#options.onOutcome(sessionId, 'ended');
         return;
       }
     }
-    this.#options.onOutcome(sessionId, 'not found');
-  }
-
-  #sleep(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = this.#options.clock.setTimeout(() => {
-        this.#timers.delete(timer);
-        resolve();
-      }, ms);
-      this.#timers.add(timer);
-    });
+    if (!signal.aborted) this.#options.onOutcome(sessionId, 'not found');
   }
 
   /** One side connection asking for `sessionId`; ends whatever session it gets. */
@@ -96,7 +82,6 @@ export class StaleSessions {
         if (outcome !== null) return;
         outcome = result;
         clock.clearTimeout(timer);
-        this.#timers.delete(timer);
         this.#sockets.delete(socket);
         if (close) socket.close(1000, 'stale session ended by lavafleet', { silent: true });
         resolve(result);
@@ -135,7 +120,6 @@ export class StaleSessions {
         socket.terminate(1006, 'no ready op in time');
         finish('failed', false);
       }, timeoutMs);
-      this.#timers.add(timer);
     });
   }
 }
