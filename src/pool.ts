@@ -478,6 +478,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       node.on('resumed', ({ players, requestedAt }) => this.#onResumed(node, players, requestedAt)),
       node.on('sessionLost', () => this.#failover.sessionLost(node)),
       node.on('pongOverdue', () => this.#failover.pongOverdue(node)),
+      node.on('disconnect', ({ refused }) => refused && this.#failover.connectionRefused(node)),
       node.on('breakerChange', ({ to }) => {
         if (to === 'closed' && node.isReady) this.#failover.nodeRecovered();
       }),

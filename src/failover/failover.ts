@@ -9,6 +9,7 @@
  *                    └─ answers ──▶ wait for the resume (resumeWaitMs)
  *                                    ├─ ready, resumed ────────────────────▶ stay (no gap)
  *                                    ├─ ready, session lost ───────────────▶ re-create (best node)
+ *                                    ├─ a reconnect refused (nothing listens) ─▶ move now
  *                                    └─ still down when the wait ends ─────▶ move
  *   pong overdue, socket open ──▶ the same probe, earlier
  *                    ├─ no answer, pong still overdue ──▶ drop the socket ──▶ move now
@@ -170,6 +171,19 @@ export class FailoverManager {
     // The same slot as a lost socket's probe: a drop meanwhile does not probe a second time.
     this.#waiting.set(node, undefined as unknown as TimerHandle);
     void this.#probe(node);
+  }
+
+  /**
+   * A reconnect attempt to `node` was refused: nothing listens there. The server is down or
+   * restarting, and a Lavalink process that restarts has lost its sessions, so waiting for a resume
+   * only keeps the players silent: they move now. The probe may have found the server alive just
+   * before (soak seed 41: a node killed right after it answered the probe kept 750 restored players
+   * waiting for the whole `resumeWaitMs`).
+   */
+  connectionRefused(node: Node): void {
+    // Waiting for the resume (not probing: a probe of a server that went away fails by itself).
+    if (this.#host.options.enabled && this.#waiting.get(node) !== undefined)
+      void this.evacuate(node, 'failover');
   }
 
   /** The node is ready again (resumed or not: a resumed session is cleaned by {@link cleanGhosts}). */
@@ -407,7 +421,7 @@ export class FailoverManager {
     // fire before the pong waiting in the socket, and must not drop a node for its own lag.
     if (node.isReady && !alive) await new Promise((resolve) => setImmediate(resolve));
     if (node.isReady && (alive || !node.dropUnresponsive('no pong, and REST does not answer'))) {
-      this.#waiting.delete(node);
+      this.#stopWaiting(node);
       return;
     }
     if (!alive || node.canResume === false || node.status === 'disconnected') {

@@ -20,8 +20,12 @@ export interface NodeEvents {
   connect: { node: string; resumedHeader: boolean | null };
   /** Lavalink sent `ready`: the node can be used. */
   ready: { node: string; resumed: boolean; sessionId: string };
-  /** The socket closed or the attempt failed. */
-  disconnect: { node: string; code: number; reason: string };
+  /**
+   * The socket closed or the attempt failed. `refused`: the connection was refused, nothing listens
+   * at the address: the server is down or restarting, and a Lavalink process that restarts loses
+   * its sessions.
+   */
+  disconnect: { node: string; code: number; reason: string; refused: boolean };
   /** A reconnect attempt is scheduled after `delayMs`. */
   reconnecting: { node: string; attempt: number; delayMs: number };
   /** Reconnect attempts are used up; the node stays disconnected until `connect()`. */

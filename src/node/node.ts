@@ -507,7 +507,8 @@ export class Node extends TypedEmitter<NodeEvents> {
         : end.kind === 'rejected'
           ? `handshake answered ${end.status}`
           : end.error.message;
-    this.emit('disconnect', { node: this.identifier, code, reason });
+    const refused = end.kind === 'failed' && !end.wasOpen && isRefused(end.error);
+    this.emit('disconnect', { node: this.identifier, code, reason, refused });
     this.#scheduleReconnect();
   }
 
@@ -599,6 +600,11 @@ function rejectedError(identifier: string, status: number): LavafleetError {
 const NOT_CONNECTED = AbortSignal.abort(
   new LavafleetError(ErrorCodes.NodeNotReady, 'The node is not connected'),
 );
+
+/** A connection nothing listened for (the port is closed: the server is down or restarting). */
+function isRefused(error: Error): boolean {
+  return (error as { code?: unknown }).code === 'ECONNREFUSED';
+}
 
 function isOwnCancellation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
