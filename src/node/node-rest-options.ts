@@ -43,7 +43,7 @@ export interface NodeRestOptions {
   clientName?: string;
   /**
    * Most sockets open at once to this node. Only a latency-bound failover opens many (see the pool's
-   * `failover.maxConcurrency`); idle ones beyond 16 are closed. @defaultValue 512
+   * `failover.maxConcurrency`); idle ones beyond 16 are closed. @defaultValue 1_024
    */
   maxSockets?: number;
   /** Appends `trace=true` so that Lavalink errors carry its Java stack trace. @defaultValue false */
@@ -94,7 +94,7 @@ export const DEFAULT_NODE_REST_OPTIONS = Object.freeze({
   requestTimeoutMs: 10_000,
   retry: Object.freeze({ retries: 2, baseDelayMs: 200, maxDelayMs: 2_000 }),
   clientName: 'lavafleet',
-  maxSockets: 512,
+  maxSockets: 1_024,
   trace: false,
 });
 

@@ -41,7 +41,7 @@ export interface FailoverOptions {
   /**
    * The most players re-created at once, reached only when moves are latency-bound: in flight =
    * players left × the quickest move's round trip / 250 ms. Each node's `maxSockets` also caps what
-   * goes out to that node. Set it to `concurrency` for a fixed limit. @defaultValue 500
+   * goes out to that node. Set it to `concurrency` for a fixed limit. @defaultValue 1_000
    */
   maxConcurrency?: number;
 }
@@ -114,7 +114,7 @@ export const DEFAULT_POOL_OPTIONS = Object.freeze({
     probeTimeoutMs: 1_000,
     resumeWaitMs: 5_000,
     concurrency: 50,
-    maxConcurrency: 500,
+    maxConcurrency: 1_000,
   }),
   defaultSearchSource: 'ytsearch',
   stateSaveIntervalMs: 5_000,

@@ -6,6 +6,9 @@ import {
   MoveConcurrency,
   runAdaptive,
 } from '../../../src/failover/move-concurrency.js';
+import { DEFAULT_NODE_REST_OPTIONS } from '../../../src/node/node-rest-options.js';
+import { resolvePoolOptions } from '../../../src/pool/pool-options.js';
+import { TestConnector } from '../../../src/testing/index.js';
 import { FakeClock, flushMicrotasks } from '../../helpers/fake-clock.js';
 
 describe('MoveConcurrency', () => {
@@ -102,6 +105,26 @@ describe('runAdaptive', () => {
     expect(stats.peak).toBe(500); // all of them before the first answer: one round trip in all
     // With a fixed 50 the last move would start after 9 round trips (5.4 s).
     expect(clock.now() - 1_700_000_000_000).toBeLessThan(600 + MOVE_TARGET_MS + 2 * MOVE_TICK_MS);
+  });
+
+  it('with the default ceiling, moves a whole node to one far away in one round trip', async () => {
+    // Soak seed 46: 850 players moved to a node 700 ms away. Under a ceiling of 500 the rest waited
+    // for the first answers: two round trips, 2.1 s after the failure.
+    const { failover } = resolvePoolOptions({
+      nodes: [],
+      connector: new TestConnector({ userId: '100000000000000001' }),
+      store: false,
+    });
+    const clock = new FakeClock();
+    const { stats, task } = slowTasks(clock, 700);
+    let finished = false;
+    const limit = new MoveConcurrency(failover.concurrency, failover.maxConcurrency);
+    const run = runAdaptive(Array.from({ length: 1_000 }), limit, clock, task).then(() => (finished = true));
+    await advanceUntil(clock, () => finished);
+    await run;
+    expect(stats.peak).toBe(1_000);
+    expect(stats.peak).toBeLessThanOrEqual(DEFAULT_NODE_REST_OPTIONS.maxSockets); // all of them really go out at once
+    expect(clock.now() - 1_700_000_000_000).toBeLessThan(1_400);
   });
 
   it('keeps the floor for quick moves', async () => {

@@ -15,7 +15,7 @@ describe('resolveNodeRestOptions', () => {
     expect(resolved.requestTimeoutMs).toBe(DEFAULT_NODE_REST_OPTIONS.requestTimeoutMs);
     expect(resolved.retry).toEqual(DEFAULT_NODE_REST_OPTIONS.retry);
     expect(resolved.clientName).toBe('lavafleet');
-    expect(resolved.maxSockets).toBe(512);
+    expect(resolved.maxSockets).toBe(1_024);
     expect(resolved.trace).toBe(false);
     expect(Object.isFrozen(resolved)).toBe(true);
     expect(Object.isFrozen(resolved.retry)).toBe(true);

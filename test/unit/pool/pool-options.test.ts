@@ -10,9 +10,9 @@ const base = (): PoolOptions => ({
 });
 
 describe('resolvePoolOptions: failover', () => {
-  it('defaults to at least 50 and at most 500 moves at once', () => {
+  it('defaults to at least 50 and at most 1,000 moves at once', () => {
     const { failover } = resolvePoolOptions(base());
-    expect(failover).toMatchObject({ concurrency: 50, maxConcurrency: 500 });
+    expect(failover).toMatchObject({ concurrency: 50, maxConcurrency: 1_000 });
   });
 
   it('raises the default ceiling to a floor above it', () => {
