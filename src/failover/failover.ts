@@ -529,7 +529,7 @@ export class FailoverManager {
       new MoveConcurrency(concurrency, maxConcurrency),
       this.#host.clock,
       move,
-      (player) => this.#stalls.waitsOnStalled(player, this.#host.clock.now()),
+      () => this.#stalls.stalledMoves(this.#host.clock.now()),
     );
   }
 

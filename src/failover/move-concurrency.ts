@@ -96,16 +96,17 @@ export class MoveConcurrency {
  * Runs `task` over `items`, at most `concurrency.limit()` at once, asked again as tasks finish and
  * every {@link MOVE_TICK_MS} while none does. A task resolves with the target of a move worth timing
  * (or `true` when it has none to name), `false` when it found nothing to do. A task that throws does
- * not stop the others; the first error rejects the whole once every task has settled. Tasks that
- * `isStalled` says wait on a target that stopped answering (see target-stalls.ts) do not count against
- * the limit, only against `concurrency.ceiling`: hung moves must not stop the others.
+ * not stop the others; the first error rejects the whole once every task has settled. Tasks in
+ * flight that wait on a target that stopped answering (`stalledCount` of them, see target-stalls.ts)
+ * do not count against the limit, only against `concurrency.ceiling`: hung moves must not stop the
+ * others.
  */
 export function runAdaptive<T>(
   items: readonly T[],
   concurrency: MoveConcurrency,
   clock: Clock,
   task: (item: T) => Promise<boolean | object>,
-  isStalled?: (item: T) => boolean,
+  stalledCount?: () => number,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
@@ -118,10 +119,7 @@ export function runAdaptive<T>(
       const oldest = started.size === 0 ? 0 : now - (started.values().next().value as { at: number }).at;
       const cap = concurrency.limit(items.length - next + started.size, oldest);
       let active = started.size;
-      if (isStalled && active >= cap && next < items.length) {
-        active = 0;
-        for (const { item } of started.values()) if (!isStalled(item)) active += 1;
-      }
+      if (stalledCount && active >= cap && next < items.length) active -= stalledCount();
       while (active < cap && started.size < concurrency.ceiling && next < items.length) {
         const item = items[next++] as T;
         const key = id++;

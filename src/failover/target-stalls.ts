@@ -69,14 +69,17 @@ export class TargetStalls<Target, Move> {
     return now - since > this.#thresholdMs(target);
   }
 
-  /** Whether `move` is in flight to a stalled target. */
-  waitsOnStalled(move: Move, now: number): boolean {
-    const target = this.#targetOf.get(move);
-    return target !== undefined && this.isStalled(target, now);
+  /** How many moves are in flight to stalled targets. */
+  stalledMoves(now: number): number {
+    let count = 0;
+    for (const [target, pending] of this.#pending) if (this.isStalled(target, now)) count += pending.size;
+    return count;
   }
 
   /** The stalled targets. */
-  *stalled(now: number): IterableIterator<Target> {
-    for (const target of this.#pending.keys()) if (this.isStalled(target, now)) yield target;
+  stalled(now: number): Target[] {
+    const stalled: Target[] = [];
+    for (const target of this.#pending.keys()) if (this.isStalled(target, now)) stalled.push(target);
+    return stalled;
   }
 }

@@ -162,6 +162,7 @@ describe('runAdaptive', () => {
       if (item < 0) {
         hung.add(item);
         await new Promise<void>((resolve) => release.push(resolve));
+        hung.delete(item);
       } else {
         await new Promise<void>((resolve) => clock.setTimeout(resolve, 2));
       }
@@ -169,7 +170,7 @@ describe('runAdaptive', () => {
       return true;
     };
     let finished = false;
-    const run = runAdaptive(items, new MoveConcurrency(10, 15), clock, task, (item) => hung.has(item)).then(
+    const run = runAdaptive(items, new MoveConcurrency(10, 15), clock, task, () => hung.size).then(
       () => (finished = true),
     );
     await flushMicrotasks();
@@ -186,10 +187,13 @@ describe('runAdaptive', () => {
   it('keeps stalled tasks within the ceiling', async () => {
     const clock = new FakeClock();
     let started = 0;
+    let inFlight = 0;
     const release: (() => void)[] = [];
     const task = async (): Promise<boolean> => {
       started += 1;
+      inFlight += 1;
       await new Promise<void>((resolve) => release.push(resolve));
+      inFlight -= 1;
       return true;
     };
     let finished = false;
@@ -198,7 +202,7 @@ describe('runAdaptive', () => {
       new MoveConcurrency(10, 25),
       clock,
       task,
-      () => true,
+      () => inFlight, // every task in flight is stalled
     ).then(() => (finished = true));
     await advanceUntil(clock, () => false, 10, 500);
     expect(started).toBe(25);

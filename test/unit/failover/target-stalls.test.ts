@@ -9,7 +9,7 @@ describe('TargetStalls', () => {
     stalls.begin(1, 'a', 0);
     expect(stalls.isStalled('a', 250)).toBe(false);
     expect(stalls.isStalled('a', 251)).toBe(true);
-    expect(stalls.waitsOnStalled(1, 251)).toBe(true);
+    expect(stalls.stalledMoves(251)).toBe(1);
     expect([...stalls.stalled(251)]).toEqual(['a']);
     expect(stalls.isStalled('b', 1_000)).toBe(false); // nothing sent there
   });
@@ -31,7 +31,7 @@ describe('TargetStalls', () => {
     stalls.end(1, 900);
     expect(stalls.isStalled('a', 5_000)).toBe(false);
     expect([...stalls.stalled(5_000)]).toEqual([]);
-    expect(stalls.waitsOnStalled(1, 5_000)).toBe(false);
+    expect(stalls.stalledMoves(5_000)).toBe(0);
     stalls.begin(2, 'a', 5_000); // a new move starts the clock anew
     expect(stalls.isStalled('a', 5_200)).toBe(false);
   });
@@ -51,6 +51,17 @@ describe('TargetStalls', () => {
     stalls.begin(1, 'near', 0);
     stalls.begin(2, 'far', 0);
     expect([...stalls.stalled(600)]).toEqual(['near']);
+  });
+
+  it('counts the moves in flight to stalled targets', () => {
+    const stalls = new TargetStalls<string, number>((target) => (target === 'far' ? 1_200 : 250));
+    for (let i = 0; i < 5; i += 1) stalls.begin(i, 'near', 0);
+    for (let i = 5; i < 8; i += 1) stalls.begin(i, 'far', 0);
+    expect(stalls.stalledMoves(200)).toBe(0);
+    expect(stalls.stalledMoves(600)).toBe(5);
+    stalls.end(0, 600); // near answered: not stalled any more
+    expect(stalls.stalledMoves(601)).toBe(0);
+    expect(stalls.stalledMoves(1_300)).toBe(7);
   });
 
   it('waits longer for a node known to be far away', () => {
