@@ -31,6 +31,9 @@ export class VoiceConnection {
   endpoint: string | null = null;
   /** The last state sent to Lavalink, to skip duplicates. */
   #sentKey: string | null = null;
+  /** The endpoint {@link region} was parsed from (undefined: not yet), and its region. */
+  #regionOf: string | null | undefined = undefined;
+  #region: string | null = null;
 
   constructor(channelId: string | null) {
     this.channelId = channelId;
@@ -83,7 +86,12 @@ export class VoiceConnection {
 
   /** Voice region from the endpoint (`us-east`, `ams`, ...), or null. */
   get region(): string | null {
-    return regionFromEndpoint(this.endpoint);
+    // Asked for each node selection (a failover selects once per player): parsed once per endpoint.
+    if (this.#regionOf !== this.endpoint) {
+      this.#regionOf = this.endpoint;
+      this.#region = regionFromEndpoint(this.endpoint);
+    }
+    return this.#region;
   }
 
   toJSON(): VoiceSnapshot {

@@ -41,6 +41,9 @@ describe('VoiceConnection', () => {
     expect(voice.toLavalink()).toBeNull();
     expect(voice.applyServer(server('c-ams08-ab.discord.media', 'tok2'))).toBe('ready');
     expect(voice.region).toBe('ams');
+    // Discord moved the voice server: the region follows.
+    voice.applyServer(server('us-east123.discord.media:443', 'tok3'));
+    expect(voice.region).toBe('us-east');
   });
 
   it('does not report what Lavalink already has, and reports any change', () => {

@@ -16,8 +16,8 @@ describe('resolvePoolOptions: failover', () => {
   });
 
   it('raises the default ceiling to a floor above it', () => {
-    const { failover } = resolvePoolOptions({ ...base(), failover: { concurrency: 800 } });
-    expect(failover).toMatchObject({ concurrency: 800, maxConcurrency: 800 });
+    const { failover } = resolvePoolOptions({ ...base(), failover: { concurrency: 1_500 } });
+    expect(failover).toMatchObject({ concurrency: 1_500, maxConcurrency: 1_500 });
   });
 
   it('takes a fixed limit (ceiling equal to the floor)', () => {
