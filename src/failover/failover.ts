@@ -100,11 +100,6 @@ export class FailoverManager {
   /** Probes in a row: the exponent of their backoff. */
   #breakerProbes = 0;
   #destroyed = false;
-  /**
-   * Nodes whose first handshake restored players wait on (their saved session may resume), with the
-   * timer that applies the lost-socket policy if it is not done in `probeTimeoutMs`.
-   */
-  readonly #handshakes = new Map<Node, TimerHandle>();
   /** Players whose move is under way (a second trigger must not move them twice). */
   readonly #moving = new Set<Player>();
   /** Re-creations in flight per target, to tell a target that stopped answering (target-stalls.ts). */
@@ -189,8 +184,6 @@ export class FailoverManager {
   /** The node is ready again (resumed or not: a resumed session is cleaned by {@link cleanGhosts}). */
   nodeReady(node: Node, resumed: boolean): void {
     this.#stopWaiting(node);
-    this.#host.clock.clearTimeout(this.#handshakes.get(node));
-    this.#handshakes.delete(node);
     // Not resumed: the session is gone, and its copies with it. Resumed: the copies are deleted now
     // (cleanGhosts), and each is forgotten once its deletion is answered, not before: a bot stopped
     // meanwhile must still save the session, so that the next one resumes it and deletes them (soak
@@ -315,16 +308,17 @@ export class FailoverManager {
   /**
    * Restored players wait on `node`'s first handshake, to resume their saved session. A node that
    * hangs (frozen, or a host that drops packets) would keep them silent until the handshake timed
-   * out (`requestTimeoutMs`): when it is not ready within `probeTimeoutMs`, the policy of a lost
-   * socket applies instead (probe; move now if the server does not answer, else wait for the resume).
+   * out (`requestTimeoutMs`), so the policy of a lost socket applies from the start, alongside the
+   * handshake: the server is probed now, and when it does not answer within `probeTimeoutMs` and the
+   * node is not ready, the players move; when it answers, they wait for the resume. Probing only once
+   * the handshake was late took a second `probeTimeoutMs` (soak seed 46: a bot back from a restart
+   * with its saved node frozen, 1.1 s before the first move).
    */
   watchHandshake(node: Node): void {
-    if (!this.#host.options.enabled || node.isReady || this.#handshakes.has(node)) return;
-    const timer = this.#host.clock.setTimeout(() => {
-      this.#handshakes.delete(node);
-      if (!node.isReady) this.nodeDown(node);
-    }, this.#host.options.probeTimeoutMs);
-    this.#handshakes.set(node, timer);
+    if (!this.#host.options.enabled || node.isReady || this.#waiting.has(node)) return;
+    if (this.#host.playersOn(node).length === 0) return;
+    this.#waiting.set(node, undefined as unknown as TimerHandle);
+    void this.#probe(node);
   }
 
   /** The session of a node that was down when `player` moved off it, and may still play it; or null. */
@@ -392,8 +386,6 @@ export class FailoverManager {
   /** Stops every timer. */
   destroy(): void {
     for (const node of [...this.#waiting.keys()]) this.#stopWaiting(node);
-    for (const timer of this.#handshakes.values()) this.#host.clock.clearTimeout(timer);
-    this.#handshakes.clear();
     this.#host.clock.clearTimeout(this.#parkedRetry);
     this.#parkedRetry = undefined;
     this.#host.clock.clearTimeout(this.#breakerProbe);
