@@ -231,6 +231,9 @@ export class Pool extends TypedEmitter<PoolEvents> {
     const state = this.#nodeState.get(node);
     if (state) state.draining = true;
     if (movePlayers) await this.#failover.evacuate(node, 'drain');
+    // Each move deleted the player it left there (or Lavalink would keep it playing for the resume
+    // timeout once the node is closed): those requests go out before the node's REST client closes.
+    await this.#failover.deletionsSettled(node);
     for (const player of this.#playersOn(node)) await player.destroy('destroyed');
     state?.off.forEach((off) => off());
     this.#nodeState.delete(node);

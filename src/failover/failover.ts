@@ -277,8 +277,6 @@ export class FailoverManager {
         `No node could take the player of guild ${player.guildId}; it stays on ${from.identifier}`,
       );
     }
-    // A node that is down deletes it when its session resumes (see cleanGhosts).
-    if (from.isReady) this.#deleteOn(from, player.guildId);
   }
 
   /** Re-creates the parked players now, on the best ready nodes (those with no node stay parked). */
@@ -383,6 +381,12 @@ export class FailoverManager {
     this.#restoring.delete(player);
   }
 
+  /** Resolves once the deletions of old copies sent to `node` so far are answered (never rejects). */
+  async deletionsSettled(node: Node): Promise<void> {
+    const pending = this.#deletions.get(node);
+    if (pending) await Promise.all(pending.values());
+  }
+
   /** Stops every timer. */
   destroy(): void {
     for (const node of [...this.#waiting.keys()]) this.#stopWaiting(node);
@@ -442,6 +446,7 @@ export class FailoverManager {
     if (player.isDestroyed || this.#destroyed) return null;
     this.#moving.add(player);
     const from = player.node;
+    const fromSession = from.sessionId;
     const tried = new Set(exclude);
     try {
       if (this.#restoring.has(player)) await this.#host.rejoinVoice(player);
@@ -462,6 +467,7 @@ export class FailoverManager {
           }
           this.#parked.delete(player);
           this.#restoring.delete(player);
+          this.#deleteLeftOn(from, fromSession, next, player, reason);
           this.counters.playersMoved += 1;
           if (from !== next || reason === 'sessionLost')
             this.#host.emit('playerMoved', { player, from, to: next, reason });
@@ -484,6 +490,23 @@ export class FailoverManager {
     } finally {
       this.#moving.delete(player);
     }
+  }
+
+  /**
+   * After a move of `player` from `from` to `to`: when `from` is up in the session the move started
+   * in, the copy there is deleted. That is a manual move off a live node, and a move off a node that
+   * came back with its session while the move was under way (waiting for a voice rejoin, for a
+   * deletion, or between two targets): the resume left such a player alone, as moving, and nothing
+   * else would delete its copy, which played on next to it (soak seed 49: 2 guilds on two servers).
+   * A node that is still down deletes the copies when its session resumes (see cleanGhosts); one that
+   * came back with a new session, or whose session was lost, has none.
+   */
+  #deleteLeftOn(from: Node, fromSession: string | null, to: Node, player: Player, reason: MoveReason): void {
+    if (from === to || reason === 'sessionLost' || !from.isReady || from.sessionId !== fromSession) return;
+    this.#deleteOn(from, player.guildId, () => {
+      const left = this.#leftBehind.get(player);
+      if (left?.node === from.identifier && left.sessionId === fromSession) this.#leftBehind.delete(player);
+    });
   }
 
   /**
