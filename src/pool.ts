@@ -767,11 +767,9 @@ export class Pool extends TypedEmitter<PoolEvents> {
           ),
         );
       },
-      selectFor: (player, exclude) => {
-        const node = this.#select({ region: player.voice.region, guildId: player.guildId }, exclude);
-        if (node) this.#placed(node);
-        return node;
-      },
+      selectFor: (player, exclude) =>
+        this.#select({ region: player.voice.region, guildId: player.guildId }, exclude),
+      placed: (node) => this.#placed(node),
       emit: (event, payload) => {
         this.emit(event, payload as never);
         // A player in a new session is, like a new player, what a restart cannot make up for: a bot

@@ -34,7 +34,7 @@ import type { Clock, TimerHandle } from '../util/clock.js';
 import { MoveConcurrency, runAdaptive } from './move-concurrency.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { BackoffPolicy } from '../resilience/backoff.js';
-import { TargetStalls, stallThresholdMs } from './target-stalls.js';
+import { TargetStalls, isSlowTarget, stallThresholdMs } from './target-stalls.js';
 
 /** Retries of parked players while a node could take them, and probes of open breakers meanwhile. */
 const PARKED_BACKOFF: BackoffPolicy = Object.freeze({ baseDelayMs: 100, maxDelayMs: 5_000, jitter: 'none' });
@@ -56,8 +56,10 @@ export interface FailoverHost {
    * of a ready node lets players go again, or null when no node is ready.
    */
   nextPlacementInMs(): number | null;
-  /** The best node for the player that is not in `exclude`, or undefined. */
+  /** The best node for the player that is not in `exclude`, or undefined. No side effect. */
   selectFor(player: Player, exclude: ReadonlySet<Node>): Node | undefined;
+  /** A player is being sent to `node` (counted until its next stats frame, see penalty.ts). */
+  placed(node: Node): void;
   /**
    * Asks each ready node whose breaker is open for its version (one request, no retry): an answer
    * closes the breaker. Resolves when every probe settled; never rejects.
@@ -510,14 +512,24 @@ export class FailoverManager {
   }
 
   /**
-   * The best node for `player` not in `tried`, avoiding targets that stopped answering while another
-   * node can take it (see target-stalls.ts).
+   * The best node for `player` not in `tried`, avoiding targets that stopped answering and slow
+   * targets while another node can take it (see target-stalls.ts): a stalled one first, then a slow
+   * one, then the best of all.
    */
   #select(player: Player, tried: ReadonlySet<Node>): Node | undefined {
     let avoid: Set<Node> | undefined;
     for (const node of this.#stalls.stalled(this.#host.clock.now()))
       if (!tried.has(node)) (avoid ??= new Set(tried)).add(node);
-    return (avoid && this.#host.selectFor(player, avoid)) ?? this.#host.selectFor(player, tried);
+    let pick = this.#host.selectFor(player, avoid ?? tried);
+    let slow: Node | undefined;
+    while (pick !== undefined && isSlowTarget(pick.restLatencyMs)) {
+      slow ??= pick;
+      (avoid ??= new Set(tried)).add(pick);
+      pick = this.#host.selectFor(player, avoid);
+    }
+    const chosen = pick ?? slow ?? this.#host.selectFor(player, tried);
+    if (chosen) this.#host.placed(chosen);
+    return chosen;
   }
 
   async #restoreParked(): Promise<void> {

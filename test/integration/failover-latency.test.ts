@@ -8,6 +8,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { Pool } from '../../src/pool.js';
 import { LavalinkEmulator } from '../../src/testing/index.js';
 import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
+import { SLOW_TARGET_MS } from '../../src/failover/target-stalls.js';
 import { nextEvent } from '../helpers/events.js';
 
 let emulators: LavalinkEmulator[] = [];
@@ -73,4 +74,53 @@ it('starts a moved track half the round trip ahead, where it will be when the re
   // Without the lead the track starts 260 ms (the way there, all of it in the emulator) behind.
   expect(shouldBe - served).toBeLessThan(200);
   expect(shouldBe - served).toBeGreaterThan(-50);
+});
+
+it('avoids a target known to answer late while another answers at once (soak seed 53)', async () => {
+  emulators = [0, 1, 2].map(() => new LavalinkEmulator({ password: 'pw' }));
+  await Promise.all(emulators.map((e) => e.start()));
+  pool = poolOver(emulators, {
+    failover: { probeTimeoutMs: 200, resumeWaitMs: 20 },
+    node: () => ({ requestTimeoutMs: 5_000 }),
+    waitForAllNodes: true,
+  });
+  pool.on('error', () => undefined);
+  const p = pool;
+  await p.connect();
+  const track = await longTrack(p);
+  const players = await Promise.all(
+    Array.from({ length: 100 }, (_, i) =>
+      p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
+    ),
+  );
+  // node2 answers 400 ms late; node3 answers at once.
+  emulators[1]!.setLatency({ restMs: 400 });
+  const node2 = p.getNode('node2')!;
+  // A few requests of the bot have shown it (the figure is smoothed).
+  await Promise.all(Array.from({ length: 8 }, () => node2.rest.version()));
+  expect(node2.restLatencyMs).toBeGreaterThan(SLOW_TARGET_MS);
+  const end = nextEvent(p, 'failoverEnd');
+  await emulators[0]!.kill();
+  const { moved, parked } = await end;
+  expect(moved).toBe(100);
+  expect(parked).toBe(0);
+  const node3 = p.getNode('node3')!;
+  expect(players.filter((player) => player.node !== node3)).toEqual([]);
+});
+
+it('still moves players to a slow target when no other node can take them', async () => {
+  const p = await startPool(50);
+  const track = await longTrack(p);
+  const players = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
+    ),
+  );
+  emulators[1]!.setLatency({ restMs: 400 });
+  const node2 = p.getNode('node2')!;
+  await Promise.all(Array.from({ length: 8 }, () => node2.rest.version()));
+  const end = nextEvent(p, 'failoverEnd');
+  await emulators[0]!.kill();
+  expect((await end).moved).toBe(20);
+  for (const player of players) expect(player.node).toBe(node2);
 });
