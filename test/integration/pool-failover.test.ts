@@ -128,7 +128,9 @@ describe('Pool failover against three emulated nodes', () => {
     const players = await joinMany(c, 10, 'node1');
     const node1 = c.pool.getNode('node1')!;
     const session = node1.sessionId!;
-    c.emulators[0]!.rejectHandshake(503, 3);
+    // Refused long enough (about 20 × 50 ms of reconnect backoff) for the players to move first, even
+    // on a loaded machine: a resume before the resume wait ends would rightly move nothing.
+    c.emulators[0]!.rejectHandshake(503, 20);
     const end = nextEvent(c.pool, 'failoverEnd');
     // Listened for before the drop: on a loaded machine the resume can come before failoverEnd.
     const resumed = nextEvent(c.pool, 'nodeResumed', { timeoutMs: 5000 });
