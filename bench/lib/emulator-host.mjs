@@ -1,6 +1,7 @@
 // A child process that hosts LavalinkEmulator instances and obeys commands over IPC, so the server's
 // CPU never counts against the client under test. Started by emulator-remote.mjs.
 import { importTesting } from './dist.mjs';
+import { startProfile, stopProfile } from './profile.mjs';
 
 const { LavalinkEmulator } = await importTesting();
 const emulators = new Map();
@@ -57,6 +58,9 @@ const commands = {
     return user + system;
   },
   counters: ({ name }) => get(name).counters(),
+  /** A V8 CPU profile of this process (the emulators) between the two commands (see profile.mjs). */
+  startProfile: ({ path }) => startProfile(path).then(() => true),
+  stopProfile: ({ path }) => stopProfile(path).then(() => true),
   /** Players of every session (or one), reduced to what the scenarios check. */
   players: ({ name, sessionId }) => {
     const emulator = get(name);

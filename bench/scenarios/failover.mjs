@@ -5,7 +5,7 @@
 // client saw is some seconds old (Lavalink's default interval: 5 s).
 // The watch ends when all moved, after `windowMs`, or when no player moved for `stallMs`.
 //   node bench/scenarios/failover.mjs --client=... [--players=1000] [--settleMs=2500] [--windowMs=15000]
-//        [--stallMs=4000] [--profile=out.cpuprofile]
+//        [--stallMs=4000] [--profile=out.cpuprofile] [--serverProfile=emulators.cpuprofile]
 import { createClient } from '../lib/clients.mjs';
 import { RemoteEmulators } from '../lib/emulator-remote.mjs';
 import { startProfile, stopProfile } from '../lib/profile.mjs';
@@ -49,6 +49,7 @@ await sleep(settleMs);
 
 const serverCpuStart = await remote.call('cpu');
 await startProfile(args.profile);
+if (args.serverProfile) await remote.call('startProfile', { path: args.serverProfile });
 const cpuStart = process.cpuUsage();
 const result = await remote.call('failover', {
   from: 'A',
@@ -59,6 +60,7 @@ const result = await remote.call('failover', {
 });
 const cpu = process.cpuUsage(cpuStart);
 await stopProfile(args.profile);
+if (args.serverProfile) await remote.call('stopProfile', { path: args.serverProfile });
 const serverCpuMs = ((await remote.call('cpu')) - serverCpuStart) / 1000;
 const errors = result.positionErrorsMs;
 await sleep(100);
