@@ -522,7 +522,7 @@ export class FailoverManager {
       if (!tried.has(node)) (avoid ??= new Set(tried)).add(node);
     let pick = this.#host.selectFor(player, avoid ?? tried);
     let slow: Node | undefined;
-    while (pick !== undefined && isSlowTarget(pick.restLatencyMs)) {
+    while (pick !== undefined && isSlowTarget(pick.restLatencyMs, pick.latencyMs)) {
       slow ??= pick;
       (avoid ??= new Set(tried)).add(pick);
       pick = this.#host.selectFor(player, avoid);

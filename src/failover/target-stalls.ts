@@ -18,17 +18,19 @@
 export const STALL_MIN_MS = 250;
 
 /**
- * A target whose REST round trip is longer than this (ms) is slow: moves avoid it while another node
- * can take the players, as they do a stalled one. A move there lands that much later, with its track
+ * A target whose REST round trip, or WebSocket ping round trip, is longer than this (ms) is slow:
+ * moves avoid it while another node can take the players, as they do a stalled one. The ping counts
+ * too because it is always fresh: an idle node has had no REST request answered lately, and both
+ * go over the same network. A move there lands that much later, with its track
  * that much behind until a catch-up seek; a node that answers in milliseconds takes the same moves
  * at the cost of its CPU, about 1 ms a move (soak seed 53: 500 players, half of them sent to a node
  * answering 0.7 s late while another answered at once, were back 2.2 s after their node froze).
  */
 export const SLOW_TARGET_MS = 250;
 
-/** Whether a target with this smoothed REST round trip (null: none measured lately) is slow. */
-export function isSlowTarget(restLatencyMs: number | null): boolean {
-  return restLatencyMs !== null && restLatencyMs > SLOW_TARGET_MS;
+/** Whether a target with these smoothed round trips (null: none measured lately) is slow. */
+export function isSlowTarget(restLatencyMs: number | null, pingMs: number | null = null): boolean {
+  return Math.max(restLatencyMs ?? 0, pingMs ?? 0) > SLOW_TARGET_MS;
 }
 
 /** How long a target with moves outstanding may stay silent before it is stalled. */

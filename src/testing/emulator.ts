@@ -165,21 +165,24 @@ export class LavalinkEmulator {
   /**
    * Delays every REST request before it is handled (`restMs`), its answer after it was handled
    * (`restReplyMs`: the way back, while its effects, such as WebSocket events, are already out),
-   * every WebSocket frame (`wsMs`), and the server's notice of a socket the client dropped
-   * (`closeNoticeMs`: a proxy in between, or a loaded server; until then the session counts as
-   * connected, so a client that reconnects at once cannot resume it and gets a new one, while the
-   * old one pauses later and plays on).
+   * every WebSocket frame (`wsMs`), the answer to each WebSocket ping (`pongMs`: the round trip
+   * a client measures; control frames are apart from `wsMs`, which delays only data frames), and the
+   * server's notice of a socket the client dropped (`closeNoticeMs`: a proxy in between, or a loaded
+   * server; until then the session counts as connected, so a client that reconnects at once cannot
+   * resume it and gets a new one, while the old one pauses later and plays on).
    */
   setLatency(latency: {
     restMs?: number;
     restReplyMs?: number;
     wsMs?: number;
+    pongMs?: number;
     closeNoticeMs?: number;
   }): void {
     if (latency.restMs !== undefined) this.faults.restLatencyMs = nonNegative('restMs', latency.restMs);
     if (latency.restReplyMs !== undefined)
       this.faults.restReplyLatencyMs = nonNegative('restReplyMs', latency.restReplyMs);
     if (latency.wsMs !== undefined) this.faults.wsLatencyMs = nonNegative('wsMs', latency.wsMs);
+    if (latency.pongMs !== undefined) this.faults.pongLatencyMs = nonNegative('pongMs', latency.pongMs);
     if (latency.closeNoticeMs !== undefined)
       this.faults.closeNoticeMs = nonNegative('closeNoticeMs', latency.closeNoticeMs);
   }

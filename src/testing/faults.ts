@@ -33,6 +33,8 @@ export class FaultState {
   wsLatencyMs = 0;
   /** How long the server takes to notice that a client dropped its socket (see `setLatency`). */
   closeNoticeMs = 0;
+  /** Delay before a ping is answered (see `setLatency`). */
+  pongLatencyMs = 0;
   /** Pings go unanswered while everything else works (see `withholdPongs`). */
   pongsWithheld = false;
   private failRules: FailRule[] = [];
@@ -113,6 +115,7 @@ export class FaultState {
     this.restReplyLatencyMs = 0;
     this.wsLatencyMs = 0;
     this.closeNoticeMs = 0;
+    this.pongLatencyMs = 0;
     this.pongsWithheld = false;
     this.failRules = [];
     this.rejections = [];

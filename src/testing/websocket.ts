@@ -91,7 +91,12 @@ export class WebSocketGateway {
     const { faults, options } = this.ctx;
     const channel = new OutboundChannel(ws, transport, faults);
     ws.on('ping', (data) => {
-      if (!faults.isFrozen && !faults.pongsWithheld) ws.pong(data);
+      if (faults.isFrozen || faults.pongsWithheld) return;
+      if (faults.pongLatencyMs === 0) ws.pong(data);
+      else
+        setTimeout(() => {
+          if (ws.readyState === ws.OPEN && !faults.isFrozen && !faults.pongsWithheld) ws.pong(data);
+        }, faults.pongLatencyMs).unref();
     });
     ws.on('error', () => {
       // Surfaced as `close` right after; nothing to report to the client.

@@ -9,7 +9,7 @@ import type { Pool } from '../../src/pool.js';
 import { LavalinkEmulator } from '../../src/testing/index.js';
 import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
 import { SLOW_TARGET_MS } from '../../src/failover/target-stalls.js';
-import { nextEvent } from '../helpers/events.js';
+import { nextEvent, waitFor } from '../helpers/events.js';
 
 let emulators: LavalinkEmulator[] = [];
 let pool: Pool | undefined;
@@ -123,4 +123,32 @@ it('still moves players to a slow target when no other node can take them', asyn
   await emulators[0]!.kill();
   expect((await end).moved).toBe(20);
   for (const player of players) expect(player.node).toBe(node2);
+});
+
+it('counts a slow WebSocket ping too: a node whose pings come back late is avoided', async () => {
+  emulators = [0, 1, 2].map(() => new LavalinkEmulator({ password: 'pw' }));
+  await Promise.all(emulators.map((e) => e.start()));
+  pool = poolOver(emulators, {
+    failover: { probeTimeoutMs: 1_000, resumeWaitMs: 20 },
+    node: () => ({ requestTimeoutMs: 5_000, heartbeatMs: 800 }),
+    waitForAllNodes: true,
+  });
+  pool.on('error', () => undefined);
+  const p = pool;
+  await p.connect();
+  const track = await longTrack(p);
+  const players = await Promise.all(
+    Array.from({ length: 60 }, (_, i) =>
+      p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
+    ),
+  );
+  // node2 answers pings 500 ms late; nothing has asked its REST API lately.
+  emulators[1]!.setLatency({ pongMs: 500 });
+  const node2 = p.getNode('node2')!;
+  await waitFor(() => (node2.latencyMs ?? 0) > SLOW_TARGET_MS, { what: 'a slow ping', timeoutMs: 5_000 });
+  const end = nextEvent(p, 'failoverEnd');
+  await emulators[0]!.kill();
+  expect((await end).moved).toBe(60);
+  const node3 = p.getNode('node3')!;
+  expect(players.filter((player) => player.node !== node3)).toEqual([]);
 });
