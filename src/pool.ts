@@ -444,6 +444,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       node.on('playerUpdate', (message) => {
         const player = this.#players.get(message.guildId);
         if (player?.node === node) player.handleUpdate(message.state);
+        else if (player) this.#failover.strayCopy(node, player);
       }),
       node.on('event', (message) => {
         // The end of an old copy that failover deleted on this node, not of the player there now.
@@ -455,6 +456,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
           return;
         const player = this.#players.get(message.guildId);
         if (player?.node === node) player.handleEvent(message);
+        else if (player && message.type === 'TrackStartEvent') this.#failover.strayCopy(node, player);
       }),
       node.on('stats', () => {
         const state = this.#nodeState.get(node);

@@ -222,6 +222,24 @@ export class FailoverManager {
     }
   }
 
+  /**
+   * `node` reported a player (an update, a track start) that the pool has on another node: a copy
+   * nothing else knows of. A re-creation given up on, as it timed out or its node dropped, may still
+   * have been applied there, even after the node's resume was read (soak seed 50: 14 guilds played
+   * on two servers for good). Unless the player is being moved (the report may be from where it
+   * goes, or where it comes from), the copy is deleted.
+   */
+  strayCopy(node: Node, player: Player): void {
+    if (player.node === node || this.#moving.has(player) || player.isDestroyed || !node.isReady) return;
+    if (this.#deletions.get(node)?.has(player.guildId)) return;
+    this.#host.debug('deleting a copy a node reported', () => ({
+      guildId: player.guildId,
+      node: node.identifier,
+      playerNode: player.node.identifier,
+    }));
+    this.#deleteOn(node, player.guildId);
+  }
+
   /** The node's session is gone: re-create its players (possibly on the same node, which is ready). */
   sessionLost(node: Node): void {
     this.#stopWaiting(node);

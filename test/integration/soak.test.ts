@@ -4,6 +4,7 @@
  * for repeatability and for never keeping every node down for long.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { SoakRun } from '../../soak/engine.js';
 import { ALL_DOWN_MAX_MS, DEFAULT_FAULT_WEIGHTS, planCycle } from '../../soak/plan.js';
 import type { PlanSettings } from '../../soak/plan.js';
@@ -80,7 +81,22 @@ describe('soak engine', () => {
     const { node } = placementOf(run, plan.guildId);
     const other = run.fleet.identifiers.find((id) => id !== node)!;
     const emulator = run.fleet.emulator(other);
-    const [sessionId] = run.fleet.connectedSessions(other);
+    // In a session of another client: the bot hears nothing of it (a copy in its own sessions it
+    // would see reported, and delete).
+    const foreign = new WebSocket(emulator.wsUrl, {
+      headers: {
+        Authorization: emulator.password,
+        'User-Id': '999999999999999999',
+        'Client-Name': 'other/1',
+      },
+    });
+    const sessionId = await new Promise<string>((resolve, reject) => {
+      foreign.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString()) as { op: string; sessionId?: string };
+        if (frame.op === 'ready' && frame.sessionId) resolve(frame.sessionId);
+      });
+      foreign.on('error', reject);
+    });
     const response = await fetch(`${emulator.url}/v4/sessions/${sessionId}/players/${plan.guildId}`, {
       method: 'PATCH',
       headers: { Authorization: emulator.password, 'Content-Type': 'application/json' },
@@ -89,6 +105,7 @@ describe('soak engine', () => {
     expect(response.status).toBe(200);
     await run.checkpoint();
     const result = await run.finish();
+    foreign.close();
     const ghosts = invariant(result, 'no ghost audio');
     expect(ghosts.passed).toBe(false);
     expect(ghosts.details).toEqual([
