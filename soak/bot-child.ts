@@ -60,6 +60,7 @@ async function start(request: StartRequest): Promise<BotResults['start']> {
     connector,
     store,
     stateSaveIntervalMs: tuning.stateSaveIntervalMs,
+    syncIntervalMs: tuning.syncIntervalMs,
     failover: tuning.failover,
   });
   pool.on('error', (error) => void (errors[error.code] = (errors[error.code] ?? 0) + 1));

@@ -10,6 +10,8 @@ export interface BotTuning {
   node: Pick<NodeOptions, 'heartbeatMs' | 'requestTimeoutMs' | 'reconnect' | 'resume'>;
   failover: FailoverOptions;
   stateSaveIntervalMs: number;
+  /** The pool's read-back of every node's players (`syncIntervalMs`). */
+  syncIntervalMs: number;
 }
 
 /** One guild of the bot: its queue (played in a loop) and where its first track starts. */

@@ -59,6 +59,8 @@ export const DEFAULT_BOT_TUNING: BotTuning = Object.freeze({
   },
   failover: { probeTimeoutMs: 300, resumeWaitMs: 1_500 },
   stateSaveIntervalMs: 1_000,
+  // Scaled like the rest: within the checkpoint's settle time, a player lost silently is played again.
+  syncIntervalMs: 5_000,
 });
 
 export const DEFAULT_SOAK_OPTIONS = Object.freeze({

@@ -28,7 +28,7 @@ import type { NodeCandidate, SelectionRequest } from './pool/selection.js';
 import { loadResultToTrack, requiredSource, toSearchIdentifier } from './pool/load.js';
 import { VoiceGateway } from './pool/voice-gateway.js';
 import type { LoadResult, Track } from './protocol/track.js';
-import type { Clock } from './util/clock.js';
+import type { Clock, TimerHandle } from './util/clock.js';
 import { TypedEmitter } from './util/typed-emitter.js';
 import { requireSnowflake } from './util/validate.js';
 
@@ -115,6 +115,10 @@ export class Pool extends TypedEmitter<PoolEvents> {
   #state: StateManager | null = null;
   #userId: string | null;
   #closed = false;
+  /** The periodic read-back of every node's players (see `syncIntervalMs`). */
+  #syncTimer: TimerHandle | undefined;
+  /** Nodes whose read-back is in flight. */
+  readonly #syncing = new Set<Node>();
 
   constructor(options: PoolOptions) {
     super();
@@ -180,6 +184,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
       state.start();
     }
     const attempts = [...this.#nodes.values()].map((node) => this.#connectNode(node));
+    if (this.options.syncIntervalMs > 0 && this.#syncTimer === undefined)
+      this.#syncTimer = this.options.clock.setInterval(() => this.#syncAll(), this.options.syncIntervalMs);
     if (attempts.length === 0)
       throw new LavafleetError(
         ErrorCodes.NoNodeAvailable,
@@ -411,6 +417,8 @@ export class Pool extends TypedEmitter<PoolEvents> {
     for (const state of this.#nodeState.values()) state.off.forEach((off) => off());
     this.#voice.destroy();
     this.#failover.destroy();
+    this.options.clock.clearInterval(this.#syncTimer);
+    this.#syncTimer = undefined;
     for (const player of this.#players.values()) player.stopTimers();
     if (this.#state) {
       // Save every player, so positions are exact for the next start.
@@ -480,7 +488,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
       node.on('reconnecting', ({ attempt }) => {
         if (attempt > 1) this.#counters.failedReconnects += 1;
       }),
-      node.on('resumed', ({ players, requestedAt }) => this.#onResumed(node, players, requestedAt)),
+      node.on('resumed', ({ players, requestedAt }) => this.#reconcile(node, players, requestedAt, true)),
       node.on('sessionLost', () => this.#failover.sessionLost(node)),
       node.on('pongOverdue', () => this.#failover.pongOverdue(node)),
       node.on('disconnect', ({ refused }) => refused && this.#failover.connectionRefused(node)),
@@ -517,10 +525,50 @@ export class Pool extends TypedEmitter<PoolEvents> {
     );
   }
 
-  #onResumed(
+  /**
+   * Reads every ready node's players back and reconciles them with the pool's (see `syncIntervalMs`):
+   * a request that went missing (a start given up on, a node that lost a player by itself) leaves a
+   * player the pool believes plays but the server has silent, which nothing else would notice.
+   */
+  #syncAll(): void {
+    for (const node of this.#nodes.values()) {
+      if (!node.isReady || this.#syncing.has(node) || this.#playersOn(node).length === 0) continue;
+      const sessionId = node.sessionId;
+      const requestedAt = this.options.clock.now();
+      this.#syncing.add(node);
+      node.rest
+        .getPlayers()
+        .then(
+          (players) => {
+            if (!this.#closed && node.isReady && node.sessionId === sessionId)
+              this.#reconcile(node, players, requestedAt, false);
+          },
+          (error: unknown) => {
+            // The next read-back tries again; a node that fails for good is failover's business.
+            if (this.hasListeners('debug'))
+              this.emit('debug', {
+                scope: 'pool',
+                message: 'reading the players back failed',
+                data: { node: node.identifier, error: String(error) },
+              });
+          },
+        )
+        .finally(() => this.#syncing.delete(node));
+    }
+  }
+
+  /**
+   * Reconciles the pool's players on `node` with the server's list (`serverPlayers`, asked for at
+   * `requestedAt`), after a resume (`resumed`) or a periodic read-back: players the server lacks or
+   * has silent are re-created; after a resume, whatever else the session holds is deleted; on a
+   * read-back, only copies of players the pool has on another node are (a guild being joined may be
+   * on the server before it is in the pool).
+   */
+  #reconcile(
     node: Node,
     serverPlayers: Parameters<Player['syncFromServer']>[0][],
     requestedAt: number,
+    resumed: boolean,
   ): void {
     const onServer = new Map(serverPlayers.map((p) => [p.guildId, p]));
     const attached: Player[] = [];
@@ -547,10 +595,16 @@ export class Pool extends TypedEmitter<PoolEvents> {
         attached.push(player);
       }
     }
-    this.#failover.cleanGhosts(
-      node,
-      [...onServer.keys()].filter((guildId) => this.#players.get(guildId)?.node !== node),
-    );
+    if (resumed)
+      this.#failover.cleanGhosts(
+        node,
+        [...onServer.keys()].filter((guildId) => this.#players.get(guildId)?.node !== node),
+      );
+    else
+      for (const guildId of onServer.keys()) {
+        const player = this.#players.get(guildId);
+        if (player && player.node !== node) this.#failover.strayCopy(node, player);
+      }
     this.#failover.resumed(node, attached);
     const recreations = missing.map(async (player) =>
       (await this.#failover.recreateOrMove(player, node)) === node ? player : undefined,

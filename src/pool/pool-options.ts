@@ -79,6 +79,13 @@ export interface PoolOptions {
   /** Restore saved sessions and players on `connect()`. @defaultValue true */
   restoreOnConnect?: boolean;
   /**
+   * How often each node's players are read back (`GET /v4/sessions/{id}/players`) and compared with
+   * the pool's, as after a resume: a player the pool believes plays but the server has silent or
+   * lost is played again, and a copy of a player the pool has on another node is deleted. A last
+   * line of defence against a request that went missing; 0 turns it off. @defaultValue 30_000
+   */
+  syncIntervalMs?: number;
+  /**
    * For bots that run several processes over one store: whether this process owns a guild (e.g. its
    * shard is here). A process restores and saves only what it owns. @defaultValue every guild
    */
@@ -102,6 +109,7 @@ export interface ResolvedPoolOptions {
   readonly ownsStore: boolean;
   readonly stateSaveIntervalMs: number;
   readonly restoreOnConnect: boolean;
+  readonly syncIntervalMs: number;
   readonly ownsGuild: (guildId: string) => boolean;
   readonly clock: Clock;
 }
@@ -119,6 +127,7 @@ export const DEFAULT_POOL_OPTIONS = Object.freeze({
   defaultSearchSource: 'ytsearch',
   stateSaveIntervalMs: 5_000,
   restoreOnConnect: true,
+  syncIntervalMs: 30_000,
   stateDirectory: '.lavafleet',
 } as const);
 
@@ -182,6 +191,7 @@ export function resolvePoolOptions(input: PoolOptions): ResolvedPoolOptions {
       { min: 0 },
     ),
     restoreOnConnect: requireBoolean('restoreOnConnect', input.restoreOnConnect ?? d.restoreOnConnect),
+    syncIntervalMs: requireNumber('syncIntervalMs', input.syncIntervalMs ?? d.syncIntervalMs, { min: 0 }),
     ownsGuild: requireFunction('ownsGuild', input.ownsGuild) ?? (() => true),
     clock: input.clock ?? systemClock,
   });
