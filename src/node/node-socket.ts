@@ -123,9 +123,17 @@ export class NodeSocket {
   }
 
   #beat(): void {
-    if (this.#pingSentAt !== null) {
-      // The previous ping got no pong within a whole interval: the socket is half-open.
-      this.terminate(HEARTBEAT_TIMEOUT_CODE, 'heartbeat timeout: no pong from Lavalink');
+    const pending = this.#pingSentAt;
+    if (pending !== null) {
+      // The previous ping got no pong within a whole interval: the socket is half-open. Unless the
+      // pong is waiting to be read: a bot whose event loop was busy for longer than a heartbeat (a GC
+      // pause, a burst of work) has its timers fire before its I/O. So the verdict waits for the I/O
+      // already received (setImmediate runs after it), and a pong read meanwhile clears it.
+      setImmediate(() => {
+        if (this.#pingSentAt === pending && !this.#ended)
+          this.terminate(HEARTBEAT_TIMEOUT_CODE, 'heartbeat timeout: no pong from Lavalink');
+        else if (this.#pingSentAt === null && this.#open && !this.#ended) this.#beat();
+      });
       return;
     }
     this.#pingSentAt = this.#clock.now();

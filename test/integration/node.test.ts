@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LavalinkEmulator } from '../../src/testing/index.js';
 import { Node } from '../../src/node/node.js';
@@ -5,6 +6,7 @@ import type { NodeOptions } from '../../src/node/node-options.js';
 import { AuthenticationError, LavalinkRestError, TimeoutError } from '../../src/errors.js';
 import type { LavafleetError } from '../../src/errors.js';
 import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 const USER_ID = '123456789012345678';
 const voice = { token: 't', endpoint: 'e.discord.media', sessionId: 's', channelId: '42' };
@@ -171,6 +173,53 @@ describe('Node against the emulator', () => {
     expect(log.names()).toEqual(['pongOverdue', 'disconnect']);
     log.stop();
     emulator.unfreeze();
+  });
+
+  it('does not drop a node for the bot’s own lag: a pong waiting in the socket counts', async () => {
+    // A bot busy for longer than a heartbeat (a GC pause, a burst of work: soak seed 35 dropped all
+    // three nodes while restoring 1,000 players) has its heartbeat fire before it reads the pong
+    // that came meanwhile. The server runs in another thread, so it answers while this one is busy;
+    // it speaks only the WebSocket side (ready, pongs), all this test needs.
+    const server = new Worker(
+      `const { WebSocketServer } = require('ws');
+       const { parentPort } = require('node:worker_threads');
+       const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+       wss.on('listening', () => parentPort.postMessage(wss.address().port));
+       wss.on('connection', (ws) =>
+         ws.send(JSON.stringify({ op: 'ready', resumed: false, sessionId: 'lagtest0000000000' })));`,
+      { eval: true },
+    );
+    try {
+      const port = await new Promise<number>((resolve) => server.once('message', resolve));
+      const clock = new FakeClock();
+      const node = makeNode({ uri: `http://127.0.0.1:${port}`, heartbeatMs: 1_000, clock });
+      await node.connect();
+      const log = recordEvents(node, ['disconnect']);
+      for (let beat = 0; beat < 3; beat += 1) {
+        // In a timer callback, as the heartbeat's own timer runs: then the I/O phase, then the rest.
+        await new Promise<void>((resolve) =>
+          setTimeout(() => {
+            clock.advance(1_000); // a ping goes out (the previous one answered)
+            const until = Date.now() + 30;
+            while (Date.now() < until); // busy: the pong arrives but is not read yet
+            clock.advance(1_000); // the next beat finds the ping unanswered
+            resolve();
+          }, 5),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(log.log).toEqual([]);
+      expect(node.status).toBe('connected');
+      expect(node.latencyMs).not.toBeNull();
+      // A pong that really does not come still drops it: the server's thread is gone.
+      await server.terminate();
+      clock.advance(1_000);
+      clock.advance(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(log.names()[0]).toBe('disconnect');
+    } finally {
+      await server.terminate();
+    }
   });
 
   it('types REST errors and timeouts', async () => {
