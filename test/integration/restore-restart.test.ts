@@ -333,8 +333,9 @@ describe('what is saved, and when', () => {
     await bot.pool.connect();
     const [track] = await loadTracks(bot.pool, 1);
     await bot.pool.join({ guildId: persistGuild(0), channelId: persistChannel(0), play: track! });
+    // Within seconds, not the 60 s interval (a deadline, not a count of tries: a loaded machine is slow).
     let saved: Record<string, unknown> | undefined;
-    for (let i = 0; i < 100 && !saved; i += 1) {
+    for (const deadline = Date.now() + 5_000; !saved && Date.now() < deadline;) {
       saved = (await savedPlayers()).get(persistGuild(0));
       if (!saved) await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -580,7 +581,7 @@ describe('a resumed session that plays a newer track than the store', () => {
     expect(back.queue.tracks.map((track) => track.info.identifier)).toEqual([c.info.identifier]);
     // And the store learns it on the next save (the interval is a minute: this one is soon).
     let saved = await savedTrack(crashed, guildId);
-    for (let i = 0; i < 100 && saved !== b.info.identifier; i += 1) {
+    for (const deadline = Date.now() + 5_000; saved !== b.info.identifier && Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, 10));
       saved = await savedTrack(crashed, guildId);
     }
