@@ -318,7 +318,7 @@ describe('what is saved, and when', () => {
     await player.setVolume(77);
     // The FileStore is read from a second instance: it sees only what was committed to disk.
     let saved: Record<string, unknown> | undefined;
-    for (let i = 0; i < 100 && saved?.volume !== 77; i += 1) {
+    for (const deadline = Date.now() + 5_000; saved?.volume !== 77 && Date.now() < deadline;) {
       saved = (await savedPlayers()).get(persistGuild(0));
       if (saved?.volume !== 77) await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -359,11 +359,14 @@ describe('what is saved, and when', () => {
       play: track!,
     });
     const node2 = bot.pool.getNode('node2')!;
-    for (let i = 0; i < 100 && !(await savedPlayers()).has(persistGuild(0)); i += 1)
+    for (
+      const deadline = Date.now() + 5_000;
+      !(await savedPlayers()).has(persistGuild(0)) && Date.now() < deadline;
+    )
       await new Promise((resolve) => setTimeout(resolve, 10));
     await player.moveTo(node2);
     let saved: Record<string, unknown> | undefined;
-    for (let i = 0; i < 100 && saved?.node !== 'node2'; i += 1) {
+    for (const deadline = Date.now() + 5_000; saved?.node !== 'node2' && Date.now() < deadline;) {
       saved = (await savedPlayers()).get(persistGuild(0));
       if (saved?.node !== 'node2') await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -419,7 +422,10 @@ describe('what is saved, and when', () => {
     player.textChannelId = '600000000000000009';
     player.data = { requester: 'bob' };
     let saved = (await savedPlayers()).get(persistGuild(0))!;
-    for (let i = 0; i < 100 && saved.textChannelId !== '600000000000000009'; i += 1) {
+    for (
+      const deadline = Date.now() + 5_000;
+      saved.textChannelId !== '600000000000000009' && Date.now() < deadline;
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 10));
       saved = (await savedPlayers()).get(persistGuild(0))!;
     }
@@ -513,7 +519,7 @@ describe('manual control', () => {
       JSON.parse((await list('')).find(({ key }) => key.endsWith(persistGuild(0)))!.value) as {
         volume: number;
       };
-    for (let i = 0; i < 100 && (await read()).volume !== 12; i += 1)
+    for (const deadline = Date.now() + 5_000; (await read()).volume !== 12 && Date.now() < deadline;)
       await new Promise((resolve) => setTimeout(resolve, 10));
     expect((await read()).volume).toBe(12);
   });
