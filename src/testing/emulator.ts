@@ -165,9 +165,11 @@ export class LavalinkEmulator {
   /**
    * Delays every REST request before it is handled (`restMs`), its answer after it was handled
    * (`restReplyMs`: the way back, while its effects, such as WebSocket events, are already out),
-   * every WebSocket frame (`wsMs`), the answer to each WebSocket ping (`pongMs`: the round trip
-   * a client measures; control frames are apart from `wsMs`, which delays only data frames), and the
-   * server's notice of a socket the client dropped (`closeNoticeMs`: a proxy in between, or a loaded
+   * every WebSocket frame (`wsMs`), each REST request by its turn at a saturated server
+   * (`serviceMs`: each request holds the server that long, one after the other, so the last of a
+   * burst of 500 at 2 ms each is handled a second later), the answer to each WebSocket ping
+   * (`pongMs`: the round trip a client measures; control frames are apart from `wsMs`, which delays
+   * only data frames), and the server's notice of a socket the client dropped (`closeNoticeMs`: a proxy in between, or a loaded
    * server; until then the session counts as connected, so a client that reconnects at once cannot
    * resume it and gets a new one, while the old one pauses later and plays on).
    */
@@ -176,6 +178,7 @@ export class LavalinkEmulator {
     restReplyMs?: number;
     wsMs?: number;
     pongMs?: number;
+    serviceMs?: number;
     closeNoticeMs?: number;
   }): void {
     if (latency.restMs !== undefined) this.faults.restLatencyMs = nonNegative('restMs', latency.restMs);
@@ -183,6 +186,7 @@ export class LavalinkEmulator {
       this.faults.restReplyLatencyMs = nonNegative('restReplyMs', latency.restReplyMs);
     if (latency.wsMs !== undefined) this.faults.wsLatencyMs = nonNegative('wsMs', latency.wsMs);
     if (latency.pongMs !== undefined) this.faults.pongLatencyMs = nonNegative('pongMs', latency.pongMs);
+    if (latency.serviceMs !== undefined) this.faults.serviceMs = nonNegative('serviceMs', latency.serviceMs);
     if (latency.closeNoticeMs !== undefined)
       this.faults.closeNoticeMs = nonNegative('closeNoticeMs', latency.closeNoticeMs);
   }

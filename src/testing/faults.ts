@@ -35,6 +35,10 @@ export class FaultState {
   closeNoticeMs = 0;
   /** Delay before a ping is answered (see `setLatency`). */
   pongLatencyMs = 0;
+  /** How long each REST request holds the server, one after the other (see `setLatency`). */
+  serviceMs = 0;
+  /** When the server is free again (performance.now() time), with `serviceMs`. */
+  private freeAt = 0;
   /** Pings go unanswered while everything else works (see `withholdPongs`). */
   pongsWithheld = false;
   private failRules: FailRule[] = [];
@@ -44,6 +48,14 @@ export class FaultState {
 
   get isFrozen(): boolean {
     return this.frozen;
+  }
+
+  /** Queues a request behind the others (`serviceMs` each): how long it waits for its turn, in ms. */
+  takeServiceSlot(now: number): number {
+    if (this.serviceMs === 0) return 0;
+    const start = Math.max(now, this.freeAt);
+    this.freeAt = start + this.serviceMs;
+    return this.freeAt - now;
   }
 
   failNext(count: number, options: FailRequestsOptions = {}): void {
@@ -116,6 +128,8 @@ export class FaultState {
     this.wsLatencyMs = 0;
     this.closeNoticeMs = 0;
     this.pongLatencyMs = 0;
+    this.serviceMs = 0;
+    this.freeAt = 0;
     this.pongsWithheld = false;
     this.failRules = [];
     this.rejections = [];

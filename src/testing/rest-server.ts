@@ -88,6 +88,9 @@ async function passFaults(faults: FaultState): Promise<void> {
   if (faults.isFrozen) await new Promise<void>((resolve) => faults.whenUnfrozen(resolve));
   const latency = faults.restLatencyMs;
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency).unref());
+  // A saturated server: each request holds it for `serviceMs`, one after the other.
+  const waitMs = faults.takeServiceSlot(performance.now());
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
 }
 
 function readJson(req: IncomingMessage): Promise<unknown> {

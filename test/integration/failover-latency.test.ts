@@ -152,3 +152,31 @@ it('counts a slow WebSocket ping too: a node whose pings come back late is avoid
   const node3 = p.getNode('node3')!;
   expect(players.filter((player) => player.node !== node3)).toEqual([]);
 });
+
+it('keeps a burst to a saturated node to its floor: tracks start at most that queue behind', async () => {
+  // node2 handles one request every 4 ms, one after the other. The moves answer quickly, so the
+  // limit stays at its floor of 50: each move waits behind at most 49 others (about 200 ms) and its
+  // track starts at most that much behind, where 300 moves at once would start the last 1.2 s behind.
+  const p = await startPool(50);
+  const track = await longTrack(p);
+  const players = await Promise.all(
+    Array.from({ length: 300 }, (_, i) =>
+      p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const before = new Map(players.map((player) => [player.guildId, player.position]));
+  emulators[1]!.setLatency({ serviceMs: 4 });
+  const killedAt = Date.now();
+  const end = nextEvent(p, 'failoverEnd', { timeoutMs: 10_000 });
+  await emulators[0]!.kill();
+  expect((await end).moved).toBe(300);
+  const node2 = p.getNode('node2')!;
+  const elapsed = Date.now() - killedAt;
+  expect(elapsed).toBeGreaterThan(300 * 4); // the server's queue set the pace
+  const behind = players.map((player) => {
+    const served = emulators[1]!.player(node2.sessionId!, player.guildId)!.state.position;
+    return before.get(player.guildId)! + elapsed - served;
+  });
+  expect(Math.max(...behind)).toBeLessThan(400);
+});
