@@ -100,6 +100,7 @@ export class FileStore implements StateStore {
   /** Applies the batch atomically: after a crash, either all of it is on disk or none. Resolves once durable. */
   async write(batch: { set?: StoreEntry[]; delete?: string[] }): Promise<void> {
     if (this.#isClosed) throw storeClosedError('FileStore');
+    if (this.options.readOnly) throw readOnlyError(this.options.directory);
     const operations = toOperations(batch);
     await new Promise<void>((resolve, reject) => {
       this.#pending.push({ operations, resolve, reject });
@@ -110,6 +111,7 @@ export class FileStore implements StateStore {
 
   /** Merges every segment into a new base now, instead of waiting for the thresholds. */
   async compact(): Promise<void> {
+    if (this.options.readOnly) throw readOnlyError(this.options.directory);
     const state = await this.#openForCall();
     while (this.#compaction) await this.#compaction;
     if (state.segments.length === 0) return;
@@ -134,7 +136,8 @@ export class FileStore implements StateStore {
   }
 
   #load(): Promise<LoadedState> {
-    this.#state ??= loadDirectory(this.options.directory, (error) => this.#report(error)).then(
+    const { directory, readOnly } = this.options;
+    this.#state ??= loadDirectory(directory, (error) => this.#report(error), { readOnly }).then(
       (state) => {
         this.#maybeCompact(state);
         return state;
@@ -184,7 +187,7 @@ export class FileStore implements StateStore {
   }
 
   #maybeCompact(state: LoadedState): void {
-    if (this.#compaction || this.#isClosed) return;
+    if (this.#compaction || this.#isClosed || this.options.readOnly) return;
     // After a failure, wait for proportionally more segments before trying again.
     const factor = this.#compactionFailures + 1;
     const segmentBytes = state.segments.reduce((sum, segment) => sum + segment.bytes, 0);
@@ -259,5 +262,12 @@ function toStoreError(error: unknown, action: string, directory: string): Lavafl
     STORE_ERROR_CODE,
     `FileStore could not ${action} in ${directory}: ${reason}. Check that the directory is writable and the disk has space.`,
     { cause: error },
+  );
+}
+
+function readOnlyError(directory: string): LavafleetError {
+  return new LavafleetError(
+    STORE_ERROR_CODE,
+    `This FileStore of ${directory} was opened with readOnly: it reads what the owning process wrote and writes nothing; write through the owner's store`,
   );
 }

@@ -106,7 +106,8 @@ function essentials(player: Player) {
 
 /** The saved players of the store in `dir`, by guild id. */
 async function savedPlayers(dir = directory): Promise<Map<string, Record<string, unknown>>> {
-  const reader = new FileStore({ directory: dir, fsync: false });
+  // Read only: the bot's own store owns the directory, and may be writing right now.
+  const reader = new FileStore({ directory: dir, readOnly: true });
   const entries = await reader.list('');
   await reader.close();
   return new Map(
@@ -173,7 +174,7 @@ describe('restoring players after a bot restart', () => {
     await waitFor(() => emulators[0]!.sessions()[0]?.status === 'paused', { what: 'the session paused' });
     const closedAt = Date.now();
     const savedPositions = new Map(
-      (await new FileStore({ directory }).list(''))
+      (await new FileStore({ directory, readOnly: true }).list(''))
         .filter(({ key }) => key.includes('/players/'))
         .map(({ value }) => {
           const snapshot = JSON.parse(value) as { guildId: string; position: number; timestamp: number };
@@ -487,7 +488,7 @@ describe('restoring from a store with bad entries', () => {
     expect(second.pool.getPlayer(persistGuild(12))!.queue.size).toBe(0);
     // The skipped entries are deleted on the next save; the queue that failed is saved empty.
     await second.pool.saveState();
-    const reader = new FileStore({ directory, fsync: false });
+    const reader = new FileStore({ directory, readOnly: true });
     const keys = (await reader.list(prefix)).map((entry) => entry.key.slice(prefix.length)).sort();
     await reader.close();
     expect(keys).toEqual([0, 1, 2, 12].map(persistGuild).sort());

@@ -35,18 +35,50 @@ interface Found {
 /** Suffix given to a file that failed validation, so it is kept for inspection but never read again. */
 export const CORRUPT_SUFFIX = '.corrupt';
 
-/** Creates the directory when missing and loads it; corrupt files are reported and set aside. */
+/**
+ * Creates the directory when missing and loads it; corrupt files are reported and set aside. With
+ * `readOnly`, nothing on disk changes: a missing directory is empty, and leftovers stay where they
+ * are (they may be the owner's writes in progress).
+ */
 export async function loadDirectory(
   directory: string,
   report: (error: LavafleetError) => void,
+  { readOnly = false }: { readOnly?: boolean } = {},
 ): Promise<LoadedState> {
-  await mkdir(directory, { recursive: true });
+  // Read only, a file listed may be gone when read: the owner's compaction merged it into a new base
+  // meanwhile. The next listing has that base.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await loadOnce(directory, report, readOnly);
+    } catch (error) {
+      const vanished = (error as { code?: unknown }).code === 'ENOENT';
+      if (!readOnly || !vanished || attempt >= READ_ONLY_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** How many times a read-only open lists the directory again after a file vanished under it. */
+const READ_ONLY_ATTEMPTS = 5;
+
+async function loadOnce(
+  directory: string,
+  report: (error: LavafleetError) => void,
+  readOnly: boolean,
+): Promise<LoadedState> {
+  const remove = (name: string) =>
+    readOnly ? Promise.resolve() : rm(join(directory, name), { force: true });
+  let names: string[];
+  if (readOnly) names = await readdir(directory).catch(() => []);
+  else {
+    await mkdir(directory, { recursive: true });
+    names = await readdir(directory);
+  }
   const bases: Found[] = [];
   const segments: Found[] = [];
   let lastSeq = 0;
-  for (const name of await readdir(directory)) {
+  for (const name of names) {
     if (name.endsWith(TEMP_SUFFIX)) {
-      await rm(join(directory, name), { force: true }); // an unfinished write that was never acknowledged
+      await remove(name); // an unfinished write that was never acknowledged
       continue;
     }
     const found = parseFileName(name);
@@ -59,22 +91,22 @@ export async function loadDirectory(
 
   const state: LoadedState = { entries: new Map(), baseSeq: 0, lastSeq, segments: [] };
   for (const base of bases) {
-    const loaded = await readValid(directory, base, report);
+    const loaded = await readValid(directory, base, report, readOnly);
     if (!loaded) continue;
     apply(state.entries, loaded.operations);
     state.baseSeq = base.seq;
     break;
   }
   for (const base of bases) {
-    if (base.seq < state.baseSeq) await rm(join(directory, fileName('base', base.seq)), { force: true });
+    if (base.seq < state.baseSeq) await remove(fileName('base', base.seq));
   }
   for (const segment of segments) {
     if (segment.seq <= state.baseSeq) {
       // Already merged into the base: a compaction stopped before it finished deleting.
-      await rm(join(directory, fileName('segment', segment.seq)), { force: true });
+      await remove(fileName('segment', segment.seq));
       continue;
     }
-    const loaded = await readValid(directory, segment, report);
+    const loaded = await readValid(directory, segment, report, readOnly);
     if (!loaded) continue;
     apply(state.entries, loaded.operations);
     state.segments.push({ seq: segment.seq, bytes: loaded.bytes });
@@ -94,6 +126,7 @@ async function readValid(
   directory: string,
   found: Found,
   report: (error: LavafleetError) => void,
+  readOnly: boolean,
 ): Promise<{ operations: Operation[]; bytes: number } | null> {
   const name = fileName(found.kind, found.seq);
   const path = join(directory, name);
@@ -101,6 +134,7 @@ async function readValid(
   try {
     return { operations: decodeFile(contents, found.kind, found.seq), bytes: contents.length };
   } catch (cause) {
+    if (readOnly) return null; // perhaps half written by the owner: not this reader's to judge
     await rename(path, `${path}${CORRUPT_SUFFIX}`);
     report(
       new LavafleetError(

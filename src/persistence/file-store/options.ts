@@ -23,6 +23,14 @@ export interface FileStoreOptions {
    */
   readonly compactAfterSegments: number;
   /**
+   * Opens the directory to read only, next to the process that owns it (to look into a running
+   * bot's store): nothing on disk is touched (no leftovers tidied, no compaction, no corrupt file set
+   * aside) and writes are refused. It shows the directory as it was when first read. A second
+   * writer on one directory would delete the owner's unfinished writes as a crash's leftovers.
+   * @defaultValue false
+   */
+  readonly readOnly: boolean;
+  /**
    * Receives errors that belong to no call: a corrupt file skipped on open, a failed background
    * compaction (it is retried later).
    * @defaultValue emits the error as a process warning
@@ -40,6 +48,7 @@ export const DEFAULT_FILE_STORE_OPTIONS = Object.freeze({
   fsync: true,
   compactAfterBytes: 16 * 1024 * 1024,
   compactAfterSegments: 64,
+  readOnly: false,
   onError: (error: LavafleetError): void => process.emitWarning(error),
 });
 
@@ -62,6 +71,7 @@ export function resolveFileStoreOptions(input: FileStoreInput): Readonly<FileSto
       input.compactAfterSegments ?? DEFAULT_FILE_STORE_OPTIONS.compactAfterSegments,
       size,
     ),
+    readOnly: requireBoolean('readOnly', input.readOnly ?? DEFAULT_FILE_STORE_OPTIONS.readOnly),
     onError,
   });
 }
