@@ -87,8 +87,8 @@ export interface FailoverCounters {
 
 export class FailoverManager {
   readonly #host: FailoverHost;
-  /** Nodes waiting for a resume, with the timer that gives up. */
-  readonly #waiting = new Map<Node, TimerHandle>();
+  /** Nodes being probed (undefined) or waiting for a resume, with the timer that gives up. */
+  readonly #waiting = new Map<Node, TimerHandle | undefined>();
   /** Players with no node to go to, re-created when any node is ready. */
   readonly #parked = new Set<Player>();
   /** The next retry of the parked players (see {@link #retryParkedLater}). */
@@ -149,10 +149,7 @@ export class FailoverManager {
       void this.evacuate(node, 'failover');
       return;
     }
-    if (this.#host.playersOn(node).length === 0) return;
-    // Hold the slot while probing so a second drop does not probe twice.
-    this.#waiting.set(node, undefined as unknown as TimerHandle);
-    void this.#probe(node);
+    this.#startProbe(node);
   }
 
   /**
@@ -164,10 +161,7 @@ export class FailoverManager {
    */
   pongOverdue(node: Node): void {
     if (!this.#host.options.enabled || this.#waiting.has(node) || !node.isReady) return;
-    if (this.#host.playersOn(node).length === 0) return;
-    // The same slot as a lost socket's probe: a drop meanwhile does not probe a second time.
-    this.#waiting.set(node, undefined as unknown as TimerHandle);
-    void this.#probe(node);
+    this.#startProbe(node); // the same slot as a lost socket's probe: a drop meanwhile does not probe again
   }
 
   /**
@@ -334,9 +328,7 @@ export class FailoverManager {
    */
   watchHandshake(node: Node): void {
     if (!this.#host.options.enabled || node.isReady || this.#waiting.has(node)) return;
-    if (this.#host.playersOn(node).length === 0) return;
-    this.#waiting.set(node, undefined as unknown as TimerHandle);
-    void this.#probe(node);
+    this.#startProbe(node);
   }
 
   /** The session of a node that was down when `player` moved off it, and may still play it; or null. */
@@ -417,6 +409,16 @@ export class FailoverManager {
     this.#destroyed = true;
     this.#parked.clear();
     this.#restoring.clear();
+  }
+
+  /**
+   * Probes `node` if it has players, holding its slot in `#waiting` meanwhile (undefined: probing;
+   * a timer: waiting for the resume) so that a second trigger does not probe twice.
+   */
+  #startProbe(node: Node): void {
+    if (this.#host.playersOn(node).length === 0) return;
+    this.#waiting.set(node, undefined);
+    void this.#probe(node);
   }
 
   async #probe(node: Node): Promise<void> {
