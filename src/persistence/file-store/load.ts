@@ -68,7 +68,11 @@ async function loadOnce(
   const remove = (name: string) =>
     readOnly ? Promise.resolve() : rm(join(directory, name), { force: true });
   let names: string[];
-  if (readOnly) names = await readdir(directory).catch(() => []);
+  if (readOnly)
+    names = await readdir(directory).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === 'ENOENT') return []; // nothing written yet
+      throw error;
+    });
   else {
     await mkdir(directory, { recursive: true });
     names = await readdir(directory);

@@ -179,6 +179,12 @@ describe('FileStore', () => {
     expect(await store.list('')).toEqual([]);
     await expect(readdir(directory)).rejects.toMatchObject({ code: 'ENOENT' });
     await store.close();
+    // Only a missing directory reads as empty: one that cannot be read is an error.
+    const file = join(await tempDirectory(), 'a-file');
+    await writeFile(file, 'not a directory');
+    const { store: onFile } = open(file, { readOnly: true });
+    await expect(onFile.list('')).rejects.toMatchObject({ code: 'ERR_STORE' });
+    await onFile.close();
   });
 
   it('read only: reads again when the owner’s compaction removed a file it listed', async () => {
