@@ -5,6 +5,7 @@
  * behind by the way there.
  */
 import { afterEach, expect, it } from 'vitest';
+import type { Player } from '../../src/player/player.js';
 import type { Pool } from '../../src/pool.js';
 import { LavalinkEmulator } from '../../src/testing/index.js';
 import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
@@ -21,12 +22,19 @@ afterEach(async () => {
   emulators = [];
 });
 
-async function startPool(concurrency: number): Promise<Pool> {
-  emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw' }));
+async function startPool(
+  concurrency: number,
+  {
+    nodes = 2,
+    probeTimeoutMs = 200,
+    heartbeatMs,
+  }: { nodes?: number; probeTimeoutMs?: number; heartbeatMs?: number } = {},
+): Promise<Pool> {
+  emulators = Array.from({ length: nodes }, () => new LavalinkEmulator({ password: 'pw' }));
   await Promise.all(emulators.map((e) => e.start()));
   pool = poolOver(emulators, {
-    failover: { probeTimeoutMs: 200, resumeWaitMs: 20, concurrency },
-    node: () => ({ requestTimeoutMs: 5_000 }),
+    failover: { probeTimeoutMs, resumeWaitMs: 20, concurrency },
+    node: () => ({ requestTimeoutMs: 5_000, ...(heartbeatMs === undefined ? {} : { heartbeatMs }) }),
     waitForAllNodes: true,
   });
   pool.on('error', () => undefined);
@@ -34,14 +42,19 @@ async function startPool(concurrency: number): Promise<Pool> {
   return pool;
 }
 
-it('moves more players at once when the target answers late, so the failover still ends in about one round trip', async () => {
-  const p = await startPool(10);
+/** `count` players on node1, all playing one long track. */
+async function playersOnNode1(p: Pool, count: number): Promise<Player[]> {
   const track = await longTrack(p);
-  const players = await Promise.all(
-    Array.from({ length: 200 }, (_, i) =>
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
       p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
     ),
   );
+}
+
+it('moves more players at once when the target answers late, so the failover still ends in about one round trip', async () => {
+  const p = await startPool(10);
+  const players = await playersOnNode1(p, 200);
   emulators[1]!.setLatency({ restMs: 250 });
   const end = nextEvent(p, 'failoverEnd');
   await emulators[0]!.kill();
@@ -77,22 +90,8 @@ it('starts a moved track half the round trip ahead, where it will be when the re
 });
 
 it('avoids a target known to answer late while another answers at once (soak seed 53)', async () => {
-  emulators = [0, 1, 2].map(() => new LavalinkEmulator({ password: 'pw' }));
-  await Promise.all(emulators.map((e) => e.start()));
-  pool = poolOver(emulators, {
-    failover: { probeTimeoutMs: 200, resumeWaitMs: 20 },
-    node: () => ({ requestTimeoutMs: 5_000 }),
-    waitForAllNodes: true,
-  });
-  pool.on('error', () => undefined);
-  const p = pool;
-  await p.connect();
-  const track = await longTrack(p);
-  const players = await Promise.all(
-    Array.from({ length: 100 }, (_, i) =>
-      p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
-    ),
-  );
+  const p = await startPool(50, { nodes: 3 });
+  const players = await playersOnNode1(p, 100);
   // node2 answers 400 ms late; node3 answers at once.
   emulators[1]!.setLatency({ restMs: 400 });
   const node2 = p.getNode('node2')!;
@@ -110,12 +109,7 @@ it('avoids a target known to answer late while another answers at once (soak see
 
 it('still moves players to a slow target when no other node can take them', async () => {
   const p = await startPool(50);
-  const track = await longTrack(p);
-  const players = await Promise.all(
-    Array.from({ length: 20 }, (_, i) =>
-      p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
-    ),
-  );
+  const players = await playersOnNode1(p, 20);
   emulators[1]!.setLatency({ restMs: 400 });
   const node2 = p.getNode('node2')!;
   await Promise.all(Array.from({ length: 8 }, () => node2.rest.version()));
@@ -126,22 +120,8 @@ it('still moves players to a slow target when no other node can take them', asyn
 });
 
 it('counts a slow WebSocket ping too: a node whose pings come back late is avoided', async () => {
-  emulators = [0, 1, 2].map(() => new LavalinkEmulator({ password: 'pw' }));
-  await Promise.all(emulators.map((e) => e.start()));
-  pool = poolOver(emulators, {
-    failover: { probeTimeoutMs: 1_000, resumeWaitMs: 20 },
-    node: () => ({ requestTimeoutMs: 5_000, heartbeatMs: 800 }),
-    waitForAllNodes: true,
-  });
-  pool.on('error', () => undefined);
-  const p = pool;
-  await p.connect();
-  const track = await longTrack(p);
-  const players = await Promise.all(
-    Array.from({ length: 60 }, (_, i) =>
-      p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
-    ),
-  );
+  const p = await startPool(50, { nodes: 3, probeTimeoutMs: 1_000, heartbeatMs: 800 });
+  const players = await playersOnNode1(p, 60);
   // node2 answers pings 500 ms late; nothing has asked its REST API lately.
   emulators[1]!.setLatency({ pongMs: 500 });
   const node2 = p.getNode('node2')!;
@@ -158,12 +138,7 @@ it('keeps a burst to a saturated node to its floor: tracks start at most that qu
   // limit stays at its floor of 50: each move waits behind at most 49 others (about 200 ms) and its
   // track starts at most that much behind, where 300 moves at once would start the last 1.2 s behind.
   const p = await startPool(50);
-  const track = await longTrack(p);
-  const players = await Promise.all(
-    Array.from({ length: 300 }, (_, i) =>
-      p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
-    ),
-  );
+  const players = await playersOnNode1(p, 300);
   await new Promise((resolve) => setTimeout(resolve, 30));
   const before = new Map(players.map((player) => [player.guildId, player.position]));
   emulators[1]!.setLatency({ serviceMs: 4 });

@@ -6,31 +6,24 @@
  * it is deleted.
  */
 import { afterEach, expect, it } from 'vitest';
-import type { Pool } from '../../src/pool.js';
-import { LavalinkEmulator } from '../../src/testing/index.js';
-import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
+import type { LavalinkEmulator } from '../../src/testing/index.js';
+import { channelId, connectedPoolOver, guildId, longTrack } from '../helpers/cluster.js';
 import { nextEvent, waitFor } from '../helpers/events.js';
 
-let emulators: LavalinkEmulator[] = [];
-let pool: Pool | undefined;
+let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-  await Promise.all(emulators.map((e) => e.stop()));
-  emulators = [];
+  await close?.();
+  close = undefined;
 });
 
 it('deletes a copy a re-creation left on a node that answered it too late', async () => {
-  emulators = [0, 1, 2].map(() => new LavalinkEmulator({ password: 'pw', playerUpdateIntervalMs: 200 }));
-  await Promise.all(emulators.map((e) => e.start()));
-  pool = poolOver(emulators, {
+  const cluster = await connectedPoolOver(3, {
     failover: { probeTimeoutMs: 200, resumeWaitMs: 20 },
     node: () => ({ requestTimeoutMs: 300, retry: { maxRetries: 0 } }),
-    waitForAllNodes: true,
   });
-  pool.on('error', () => undefined);
-  const p = pool;
-  await p.connect();
+  close = cluster.close;
+  const { pool: p } = cluster;
+  const emulators: LavalinkEmulator[] = cluster.emulators;
   const track = await longTrack(p);
   const players = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
