@@ -108,6 +108,14 @@ function view(): BotView {
   return { players, metrics: { failovers, playersMoved, playersRestored, movesFailed }, errors };
 }
 
+function placedOn(node: string, sessionId: string | null): BotResults['placedOn'] {
+  const guilds: string[] = [];
+  for (const player of requirePool().players.values())
+    if (player.node.identifier === node && (sessionId === null || player.node.sessionId === sessionId))
+      guilds.push(player.guildId);
+  return guilds;
+}
+
 function heap(): BotResults['heap'] {
   // The connector records every voice update for tests to read; the soak never does.
   if (connector) connector.sent.length = 0;
@@ -146,6 +154,8 @@ async function handle(request: BotRequest): Promise<unknown> {
       return heap();
     case 'trace':
       return trace.of(request.guildIds);
+    case 'placedOn':
+      return placedOn(request.node, request.sessionId);
     case 'close':
       return close();
   }

@@ -77,6 +77,11 @@ export class BotController {
     return view;
   }
 
+  /** The guilds the bot has on `node` (in `sessionId`, when given), moving there included. */
+  placedOn(node: string, sessionId: string | null): Promise<string[]> {
+    return this.process.request({ cmd: 'placedOn', node, sessionId });
+  }
+
   /** The bot's heap after a full GC. */
   async heap(): Promise<number> {
     return (await this.process.request({ cmd: 'heap' })).usedBytes;

@@ -35,6 +35,7 @@ export type BotRequest =
   | { cmd: 'view' }
   | { cmd: 'heap' }
   | { cmd: 'trace'; guildIds: string[] }
+  | { cmd: 'placedOn'; node: string; sessionId: string | null }
   | { cmd: 'close' };
 
 /** The bot's view of one player: guild, node, session, node ready, track identifier, playing. */
@@ -68,6 +69,11 @@ export interface BotResults {
   heap: { usedBytes: number };
   /** The last few things that happened to each guild in the bot: [epoch ms, what]. */
   trace: Record<string, Array<[number, string]>>;
+  /**
+   * The guilds whose player the bot has on a node (in a session, when given): those that play there
+   * and those whose move there is under way (a player switches to its target before the request).
+   */
+  placedOn: string[];
   close: CloseResult;
 }
 

@@ -18,6 +18,7 @@ import type { GuildPlan } from './bot-protocol.js';
 import { judgeGuilds } from './checkpoint.js';
 import type { Problem } from './checkpoint.js';
 import { SoakFleet } from './fleet.js';
+import type { NodeFailure } from './fleet.js';
 import { buildCatalogue, planGuilds } from './guilds.js';
 import { Observer } from './observer.js';
 import { describeAction, planCycle } from './plan.js';
@@ -222,11 +223,24 @@ export class SoakRun {
   async #applyFault(action: Exclude<Action, { kind: 'botRestart' }>): Promise<void> {
     this.#observer.sample(); // the guilds a failure silences are the ones playing there right now
     try {
-      const failures = await this.fleet.apply(action, (later) => this.#observer.failure(later));
-      for (const failure of failures) this.#observer.failure(failure);
+      const failures = await this.fleet.apply(action, (later) => this.#failed(later));
+      for (const failure of failures) this.#failed(failure);
     } catch (error) {
       this.#record.harness.push(`applying ${action.kind} failed: ${String(error)}`);
     }
+  }
+
+  /**
+   * A failure: the observer takes the guilds it silenced, then asks the bot which guilds it has on
+   * that node, to restart the clock of those caught mid-move (see {@link Observer.caughtMidMove}).
+   */
+  #failed(failure: NodeFailure): void {
+    this.#observer.failure(failure);
+    if (!this.#bot.isUp) return;
+    this.#bot.placedOn(failure.node, failure.sessionId).then(
+      (guildIds) => this.#observer.caughtMidMove(failure, guildIds),
+      () => undefined, // the bot went down meanwhile: its clocks restart when it is back
+    );
   }
 
   async #restartBot(action: Extract<Action, { kind: 'botRestart' }>): Promise<void> {

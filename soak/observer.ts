@@ -5,7 +5,9 @@
  * - time to a live node: after a failure (kill, freeze, session expiry) silences guilds, how long
  *   until each plays again on a live node. The clock starts at the failure, or when the bot is back
  *   if the bot was down (a stopped bot cannot fail over); failures during which no node could take
- *   players (each killed, frozen or refusing handshakes) are exempt.
+ *   players (each killed, frozen or refusing handshakes) are exempt. A guild still silent from an
+ *   earlier failure that the bot was moving to the node that fails now (it asks the bot, see
+ *   {@link Observer.caughtMidMove}) has a new node, and that node's failure starts its clock again.
  * - position error after a move: when a guild shows up in a server session it was never seen in,
  *   its position there is compared with where its last observed player would be now (position plus
  *   the time since: nothing is paused or sped up in the soak). Moves where the track would have
@@ -63,6 +65,8 @@ export class Observer {
   /** Guilds that took longer than the deadline, or never came back before a checkpoint. */
   readonly lateRecoveries: Recovery[] = [];
   exemptFailures = 0;
+  /** Guilds whose clock restarted: a second failure hit the node they were being moved to. */
+  guildsCaughtMidMove = 0;
   failures = 0;
   movesCompared = 0;
   movesAcrossTrackEnd = 0;
@@ -129,6 +133,28 @@ export class Observer {
     this.failures += 1;
     if (guilds.size === 0) return;
     this.#pending.push({ failure, guilds, startAt: this.#botUp ? failure.at : null, exempt: false });
+  }
+
+  /**
+   * The bot has `guildIds` on the node `failure` hit (moving there included). Those still silent
+   * from an earlier failure were on their way there: the failure of the node they are on is this one
+   * now, and their clock restarts at it. The others are the guilds `failure` silenced or moved there
+   * afterwards, which the bot then still has to move.
+   */
+  caughtMidMove(failure: NodeFailure, guildIds: readonly string[]): void {
+    const caught = new Set<string>();
+    for (const pending of this.#pending) {
+      if (pending.failure.at >= failure.at) continue;
+      for (const guildId of guildIds) if (pending.guilds.delete(guildId)) caught.add(guildId);
+    }
+    if (caught.size === 0) return;
+    this.guildsCaughtMidMove += caught.size;
+    let own = this.#pending.find((pending) => pending.failure === failure);
+    if (own === undefined) {
+      own = { failure, guilds: new Set(), startAt: this.#botUp ? failure.at : null, exempt: false };
+      this.#pending.push(own);
+    }
+    for (const guildId of caught) own.guilds.add(guildId);
   }
 
   /** The bot stops: running clocks restart when it is back. */

@@ -148,7 +148,8 @@ function liveInvariant(options: ResolvedSoakOptions, observer: Observer): Invari
     passed: late.length === 0,
     summary:
       `worst ${worst ? `${worst.ms} ms` : 'n/a'}${where}; ${observer.recoveries} recoveries after ` +
-      `${observer.failures} failures, ${observer.exemptFailures} exempt (no node could take players), ${late.length} late`,
+      `${observer.failures} failures, ${observer.exemptFailures} exempt (no node could take players), ` +
+      `${observer.guildsCaughtMidMove} caught mid-move by a second failure, ${late.length} late`,
     details: late
       .slice(0, MAX_DETAILS)
       .map((r) => `guild ${r.guildId}: ${r.ms} ms after ${r.cause} of ${r.node} at ${seconds(r.atMs)}`),

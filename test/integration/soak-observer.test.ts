@@ -1,0 +1,116 @@
+/**
+ * The soak's observer (soak/observer.ts) over real emulators: how it times a guild's way back to a
+ * live node. A guild caught mid-move by a second failure (the bot was moving it to the node that
+ * failed) is timed from that failure, not from the first; any other guild keeps the first clock.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { SoakFleet } from '../../soak/fleet.js';
+import type { NodeFailure } from '../../soak/fleet.js';
+import { buildCatalogue } from '../../soak/guilds.js';
+import { Observer } from '../../soak/observer.js';
+import { Prng } from '../../soak/prng.js';
+import type { Track } from '../../src/index.js';
+
+const DEADLINE_MS = 2_000;
+const CAUGHT = '1300000000000000001';
+const OTHER = '1300000000000000002';
+
+let fleet: SoakFleet;
+const sockets: WebSocket[] = [];
+let track: Track;
+
+beforeEach(async () => {
+  fleet = await SoakFleet.start(3);
+  track = buildCatalogue(new Prng(1))[0]!;
+});
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close();
+  await fleet.stop();
+});
+
+/** Opens a client session on a node of the fleet. */
+async function sessionOn(node: string): Promise<string> {
+  const emulator = fleet.emulator(node);
+  const socket = new WebSocket(emulator.wsUrl, {
+    headers: { Authorization: emulator.password, 'User-Id': '100000000000000001', 'Client-Name': 'test/1' },
+  });
+  sockets.push(socket);
+  return new Promise<string>((resolve, reject) => {
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString()) as { op: string; sessionId?: string };
+      if (frame.op === 'ready' && frame.sessionId) resolve(frame.sessionId);
+    });
+    socket.on('error', reject);
+  });
+}
+
+async function request(node: string, sessionId: string, guildId: string, method: 'PATCH' | 'DELETE') {
+  const emulator = fleet.emulator(node);
+  const response = await fetch(`${emulator.url}/v4/sessions/${sessionId}/players/${guildId}`, {
+    method,
+    headers: { Authorization: emulator.password, 'Content-Type': 'application/json' },
+    body: method === 'PATCH' ? JSON.stringify({ track: { encoded: track.encoded } }) : undefined,
+  });
+  expect(response.ok).toBe(true);
+}
+
+function observe(): Observer {
+  return new Observer(
+    fleet,
+    [CAUGHT, OTHER],
+    new Map([[track.info.identifier, track.info.length]]),
+    { liveDeadlineMs: DEADLINE_MS, positionToleranceMs: 1_000 },
+    performance.now(),
+  );
+}
+
+describe('soak observer: time to a live node', () => {
+  it('times a guild caught mid-move from the failure of the node it was moving to', async () => {
+    const [first, second, third] = await Promise.all(['node-1', 'node-2', 'node-3'].map(sessionOn));
+    for (const guildId of [CAUGHT, OTHER]) await request('node-1', first!, guildId, 'PATCH');
+    const observer = observe();
+    observer.sample();
+    // node-1 failed 5 s ago; node-2 failed 100 ms ago, while the bot was moving CAUGHT there.
+    const now = performance.now();
+    const firstFailure: NodeFailure = { node: 'node-1', at: now - 5_000, sessionId: null, cause: 'freeze' };
+    const secondFailure: NodeFailure = { node: 'node-2', at: now - 100, sessionId: second!, cause: 'kill' };
+    observer.failure(firstFailure);
+    for (const guildId of [CAUGHT, OTHER]) await request('node-1', first!, guildId, 'DELETE');
+    observer.sample();
+    observer.failure(secondFailure); // nothing audible there: the move had not arrived
+    observer.caughtMidMove(secondFailure, [CAUGHT]);
+
+    for (const guildId of [CAUGHT, OTHER]) await request('node-3', third!, guildId, 'PATCH');
+    observer.sample();
+
+    expect(observer.guildsCaughtMidMove).toBe(1);
+    expect(observer.recoveries).toBe(2);
+    expect(observer.lateRecoveries).toEqual([
+      expect.objectContaining({ guildId: OTHER, cause: 'freeze', node: 'node-1' }),
+    ]);
+    expect(observer.lateRecoveries[0]!.ms).toBeGreaterThanOrEqual(5_000);
+  });
+
+  it('leaves the clock of a guild that already plays again, and of a later failure, alone', async () => {
+    const [first, , third] = await Promise.all(['node-1', 'node-2', 'node-3'].map(sessionOn));
+    await request('node-1', first!, CAUGHT, 'PATCH');
+    const observer = observe();
+    observer.sample();
+    const now = performance.now();
+    const failure: NodeFailure = { node: 'node-1', at: now - 3_000, sessionId: null, cause: 'kill' };
+    observer.failure(failure);
+    await request('node-1', first!, CAUGHT, 'DELETE');
+    observer.sample();
+    // The bot reports the guild on the failed node itself: that is no second failure.
+    observer.caughtMidMove(failure, [CAUGHT]);
+    // A failure older than the first one does not take it either.
+    observer.caughtMidMove({ node: 'node-2', at: now - 4_000, sessionId: null, cause: 'kill' }, [CAUGHT]);
+    await request('node-3', third!, CAUGHT, 'PATCH');
+    observer.sample();
+
+    expect(observer.guildsCaughtMidMove).toBe(0);
+    expect(observer.lateRecoveries).toEqual([expect.objectContaining({ guildId: CAUGHT, cause: 'kill' })]);
+  });
+});
