@@ -48,11 +48,12 @@ async function sessionOn(node: string): Promise<string> {
 
 async function request(node: string, sessionId: string, guildId: string, method: 'PATCH' | 'DELETE') {
   const emulator = fleet.emulator(node);
-  const response = await fetch(`${emulator.url}/v4/sessions/${sessionId}/players/${guildId}`, {
+  const init: RequestInit = {
     method,
     headers: { Authorization: emulator.password, 'Content-Type': 'application/json' },
-    body: method === 'PATCH' ? JSON.stringify({ track: { encoded: track.encoded } }) : undefined,
-  });
+  };
+  if (method === 'PATCH') init.body = JSON.stringify({ track: { encoded: track.encoded } });
+  const response = await fetch(`${emulator.url}/v4/sessions/${sessionId}/players/${guildId}`, init);
   expect(response.ok).toBe(true);
 }
 
