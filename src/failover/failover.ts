@@ -650,11 +650,18 @@ export class FailoverManager {
     return this.#host.clock.now() <= until;
   }
 
-  /** Deletes the copy of a guild's player on `node` (moved away, or a stray of a resumed session). */
+  /**
+   * Deletes the copy of a guild's player on `node` (moved away, or a stray of a resumed session). A
+   * re-creation there waits for every deletion of the guild in flight, not only the last one sent:
+   * a resume's deletion and a move's can be in flight together, and when the later one was answered
+   * first, the earlier one (retried, or on a slow connection) went unwatched and deleted the player
+   * re-created meanwhile (soak seed 46: a guild silent for good, the bot believing it stopped).
+   */
   #deleteOn(node: Node, guildId: string, onDeleted?: () => void): void {
     this.#expectCopyEnd(node, guildId, Number.POSITIVE_INFINITY);
     let pending = this.#deletions.get(node);
     if (!pending) this.#deletions.set(node, (pending = new Map<string, Promise<void>>()));
+    const earlier = pending.get(guildId);
     const deletion: Promise<void> = node.rest
       .destroyPlayer(guildId)
       .then(onDeleted, (error: unknown) => {
@@ -667,10 +674,14 @@ export class FailoverManager {
         // The event left before the answer, but on another connection: it may still be on its way.
         if (this.#copyEnds.get(node)?.has(guildId))
           this.#expectCopyEnd(node, guildId, this.#host.clock.now() + COPY_END_GRACE_MS);
-        if (pending.get(guildId) === deletion) pending.delete(guildId);
-        if (pending.size === 0 && this.#deletions.get(node) === pending) this.#deletions.delete(node);
       });
-    pending.set(guildId, deletion);
+    // Neither rejects: each deletion handles its own error.
+    const settled = earlier ? Promise.all([earlier, deletion]).then(() => undefined) : deletion;
+    pending.set(guildId, settled);
+    void settled.then(() => {
+      if (pending.get(guildId) === settled) pending.delete(guildId);
+      if (pending.size === 0 && this.#deletions.get(node) === pending) this.#deletions.delete(node);
+    });
   }
 
   #expectCopyEnd(node: Node, guildId: string, until: number): void {

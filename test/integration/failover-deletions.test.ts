@@ -1,0 +1,70 @@
+/**
+ * A player re-created on a node waits for every deletion of its guild in flight there. Found by the
+ * soak (seed 46): a resume's deletion of a copy and a move's deletion of the same copy were in flight
+ * together; the later one was answered first, the earlier one went unwatched, and when it landed it
+ * deleted the player just re-created there. The guild was silent for good, and the bot, handed the
+ * deletion's `TrackEndEvent(stopped)`, believed it had stopped.
+ */
+import { afterEach, expect, it } from 'vitest';
+import type { Pool } from '../../src/pool.js';
+import { LavalinkEmulator } from '../../src/testing/index.js';
+import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
+import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
+
+/** How long the first deletion takes to reach node1. */
+const SLOW_DELETE_MS = 300;
+
+let emulators: LavalinkEmulator[] = [];
+let pool: Pool | undefined;
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+  await Promise.all(emulators.map((e) => e.stop()));
+  emulators = [];
+});
+
+it('a re-creation waits for an earlier deletion still in flight when a later one was answered first', async () => {
+  emulators = [new LavalinkEmulator({ password: 'pw' }), new LavalinkEmulator({ password: 'pw' })];
+  await Promise.all(emulators.map((e) => e.start()));
+  const [emulator1] = emulators;
+  pool = poolOver(emulators, { waitForAllNodes: true, failover: { resumeWaitMs: 5_000 } });
+  pool.on('error', () => undefined);
+  await pool.connect();
+  const node1 = pool.getNode('node1')!;
+  const node2 = pool.getNode('node2')!;
+  await waitFor(() => node1.canResume === true, { what: 'resume configured' });
+  const track = await longTrack(pool);
+  const player = await pool.join({
+    guildId: guildId(1),
+    channelId: channelId(1),
+    node: 'node1',
+    play: track,
+  });
+  const session = node1.sessionId!;
+  const ends = recordEvents(pool, ['trackEnd']);
+
+  // The move off node1 deletes the copy there; that request takes SLOW_DELETE_MS to arrive.
+  emulator1!.setLatency({ restMs: SLOW_DELETE_MS });
+  const requestsBefore = emulator1!.requestCount('player');
+  await player.moveTo(node2);
+  await waitFor(() => emulator1!.requestCount('player') > requestsBefore, { what: 'the deletion sent' });
+  const slowDeleteSentAt = performance.now();
+  emulator1!.setLatency({ restMs: 0 });
+  // node1's socket drops and its session resumes with the copy still there: the resume deletes it
+  // too, at once.
+  const resumed = nextEvent(pool, 'nodeResumed', { filter: ({ node }) => node === 'node1' });
+  emulator1!.dropConnection();
+  await resumed;
+  await waitFor(() => emulator1!.player(session, guildId(1)) === undefined, { what: 'the copy deleted' });
+  expect(performance.now() - slowDeleteSentAt).toBeLessThan(SLOW_DELETE_MS); // the first still on its way
+
+  // Back to node1 while the first deletion is still on its way: the re-creation waits for it.
+  await player.moveTo(node1);
+  await waitFor(() => performance.now() - slowDeleteSentAt > SLOW_DELETE_MS + 50, {
+    what: 'the first deletion landed',
+  });
+  expect(emulator1!.player(session, guildId(1))?.track?.info.identifier).toBe(track.info.identifier);
+  expect(player.node).toBe(node1);
+  expect(player.track?.info.identifier).toBe(track.info.identifier);
+  expect(ends.names()).toEqual([]); // the copies' ends went nowhere; the player's track plays on
+});
