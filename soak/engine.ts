@@ -34,6 +34,8 @@ import { TraceBook } from './traces.js';
 const JOIN_CONCURRENCY = 50;
 const SETTLE_POLL_MS = 250;
 const RELEASE_WAIT_MS = 2_000;
+/** How often the bot is asked which guilds it has on a node that stays down (see SoakRun#failed). */
+const PLACED_ON_POLL_MS = 250;
 
 export class SoakRun {
   readonly options: ResolvedSoakOptions;
@@ -48,6 +50,8 @@ export class SoakRun {
   readonly #baseline: string[];
   readonly #mainGc: () => void;
   #sampler: NodeJS.Timeout | undefined;
+  /** The next questions to the bot about a failed node (see {@link #failed}). */
+  readonly #polls = new Set<NodeJS.Timeout>();
   readonly #runStart = performance.now();
   #cycles = 0;
 
@@ -179,6 +183,7 @@ export class SoakRun {
   async finish(): Promise<SoakResult> {
     clearInterval(this.#sampler);
     this.#sampler = undefined;
+    this.#stopPolls();
     if (this.#bot.isUp) await this.#bot.stop('graceful');
     await this.fleet.stop();
     this.#record.mainLeftover = (await waitForRelease(this.#baseline, RELEASE_WAIT_MS)).leftover;
@@ -198,6 +203,7 @@ export class SoakRun {
   async dispose(): Promise<void> {
     clearInterval(this.#sampler);
     this.#sampler = undefined;
+    this.#stopPolls();
     this.#removeHandlers();
     await this.#bot.dispose();
     await this.fleet.stop().catch(() => undefined);
@@ -233,14 +239,33 @@ export class SoakRun {
   /**
    * A failure: the observer takes the guilds it silenced, then asks the bot which guilds it has on
    * that node, to restart the clock of those caught mid-move (see {@link Observer.caughtMidMove}).
+   * While a killed or frozen node stays down, the bot is asked again every {@link PLACED_ON_POLL_MS}
+   * for up to the deadline: until it notices, it may still send players to a frozen node, whose
+   * failure is then theirs.
    */
   #failed(failure: NodeFailure): void {
     this.#observer.failure(failure);
-    if (!this.#bot.isUp) return;
-    this.#bot.placedOn(failure.node, failure.sessionId).then(
-      (guildIds) => this.#observer.caughtMidMove(failure, guildIds),
-      () => undefined, // the bot went down meanwhile: its clocks restart when it is back
-    );
+    const ask = (): void => {
+      if (!this.#bot.isUp) return; // the clocks restart when the bot is back
+      this.#bot.placedOn(failure.node, failure.sessionId).then(
+        (guildIds) => this.#observer.caughtMidMove(failure, guildIds),
+        () => undefined, // the bot went down meanwhile
+      );
+      const since = performance.now() - failure.at;
+      const down = failure.sessionId === null && !this.fleet.isLive(failure.node);
+      if (!down || since + PLACED_ON_POLL_MS > this.options.liveDeadlineMs) return;
+      const timer = setTimeout(() => {
+        this.#polls.delete(timer);
+        ask();
+      }, PLACED_ON_POLL_MS);
+      this.#polls.add(timer);
+    };
+    ask();
+  }
+
+  #stopPolls(): void {
+    for (const timer of this.#polls) clearTimeout(timer);
+    this.#polls.clear();
   }
 
   async #restartBot(action: Extract<Action, { kind: 'botRestart' }>): Promise<void> {
