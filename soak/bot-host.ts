@@ -91,7 +91,8 @@ export class BotProcess {
     request: Extract<BotRequest, { cmd: K }>,
     timeoutMs = REQUEST_TIMEOUT_MS,
   ): Promise<BotResults[K]> {
-    if (this.#hasExited) return Promise.reject(new Error('the bot process has exited'));
+    if (this.#hasExited || !this.#child.connected)
+      return Promise.reject(new Error('the bot process has exited or closed its channel'));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -99,7 +100,14 @@ export class BotProcess {
         reject(new Error(`the bot did not answer '${request.cmd}' within ${timeoutMs} ms`));
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
-      this.#child.send({ ...request, id });
+      // With a callback, a channel that closes meanwhile (a bot that closed its pool and is leaving)
+      // fails this request instead of emitting an 'error' nobody listens to.
+      this.#child.send({ ...request, id }, (error) => {
+        if (error === null || !this.#pending.has(id)) return;
+        this.#pending.delete(id);
+        clearTimeout(timer);
+        reject(error);
+      });
     });
   }
 
