@@ -358,9 +358,18 @@ export class FailoverManager {
 
   /**
    * {@link recreate} on `node`, and when that fails, a move to the best other node (parked if there is
-   * none), so a failed re-creation never leaves a player silent. Resolves with where it plays, or null.
+   * none), so a failed re-creation never leaves a player silent. Resolves with where it plays, or null
+   * (also when another move of the player is under way: that one decides).
+   *
+   * The re-creation counts as a move while it runs: it may wait (a voice rejoin, a deletion), and a
+   * read-back meanwhile found the player still missing and re-created it a second time; two
+   * re-creations in flight land in either order, and the older state, landing last, started a track
+   * that had ended over the next one (soak seed 59: the guild then went silent, the bot believing
+   * the next track played).
    */
   async recreateOrMove(player: Player, node: Node): Promise<Node | null> {
+    if (this.#moving.has(player)) return null;
+    this.#moving.add(player);
     try {
       await this.recreate(player, node);
       return node;
@@ -371,6 +380,8 @@ export class FailoverManager {
         node: node.identifier,
         error: String(error),
       }));
+    } finally {
+      this.#moving.delete(player);
     }
     const isRestoring = this.#restoring.has(player);
     const to = await this.#moveOne(player, new Set([node]), undefined, 'failover');
