@@ -104,6 +104,8 @@ export class FailoverManager {
   #destroyed = false;
   /** Players whose move is under way (a second trigger must not move them twice). */
   readonly #moving = new Set<Player>();
+  /** The move (or re-creation) under way per player, for a manual move to wait for (see {@link move}). */
+  readonly #runs = new Map<Player, Promise<unknown>>();
   /** Re-creations in flight per target, to tell a target that stopped answering (target-stalls.ts). */
   readonly #stalls = new TargetStalls<Node, Player>((node) => stallThresholdMs(node.restLatencyMs));
   /**
@@ -274,8 +276,13 @@ export class FailoverManager {
     this.#reportRestored(restored);
   }
 
-  /** Moves one player to `target` (or the best node): the same machinery as a failover. */
+  /**
+   * Moves one player to `target` (or the best node): the same machinery as a failover. A move of the
+   * player already under way (a failover, a re-creation) finishes first: two in flight land in either
+   * order, and the one landing last would leave the other's copy playing.
+   */
   async move(player: Player, target: Node | undefined, reason: MoveReason): Promise<void> {
+    for (let run = this.#runs.get(player); run !== undefined; run = this.#runs.get(player)) await run;
     const from = player.node;
     if (target === from) return;
     if (target && !target.isReady) {
@@ -367,8 +374,12 @@ export class FailoverManager {
    * that had ended over the next one (soak seed 59: the guild then went silent, the bot believing
    * the next track played).
    */
-  async recreateOrMove(player: Player, node: Node): Promise<Node | null> {
-    if (this.#moving.has(player)) return null;
+  recreateOrMove(player: Player, node: Node): Promise<Node | null> {
+    if (this.#moving.has(player)) return Promise.resolve(null);
+    return this.#tracked(player, this.#recreateOrMove(player, node));
+  }
+
+  async #recreateOrMove(player: Player, node: Node): Promise<Node | null> {
     this.#moving.add(player);
     try {
       await this.recreate(player, node);
@@ -469,14 +480,28 @@ export class FailoverManager {
   }
 
   /** Re-creates `player` on `target` or the best node not in `exclude`; resolves with where it went, or null (parked). */
-  async #moveOne(
+  #moveOne(player: Player, exclude: Set<Node>, target: Node | undefined, reason: MoveReason): Promise<Node | null> {
+    // A closing pool starts no move: its final save has (or is taking) the players as they are.
+    if (player.isDestroyed || this.#destroyed) return Promise.resolve(null);
+    return this.#tracked(player, this.#moveNow(player, exclude, target, reason));
+  }
+
+  /** Records `run` as the move under way of `player` until it settles. */
+  #tracked<T>(player: Player, run: Promise<T>): Promise<T> {
+    this.#runs.set(player, run);
+    const settled = (): void => {
+      if (this.#runs.get(player) === run) this.#runs.delete(player);
+    };
+    run.then(settled, settled);
+    return run;
+  }
+
+  async #moveNow(
     player: Player,
     exclude: Set<Node>,
     target: Node | undefined,
     reason: MoveReason,
   ): Promise<Node | null> {
-    // A closing pool starts no move: its final save has (or is taking) the players as they are.
-    if (player.isDestroyed || this.#destroyed) return null;
     this.#moving.add(player);
     const from = player.node;
     const fromSession = from.sessionId;
