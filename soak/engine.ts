@@ -91,7 +91,10 @@ export class SoakRun {
     );
     this.#traces = new TraceBook(this.#observer, this.#bot, Date.now());
     this.#record.traces = this.#traces.traces;
-    this.#observer.onViolation = (kind, guildId) => void this.#traces.take(kind, [guildId]);
+    this.#observer.onViolation = (kind, guildId, worst) => {
+      void this.#traces.take(kind, [guildId]);
+      if (worst) void this.#traces.takeWorst(kind, guildId);
+    };
     setFlagsFromString('--expose-gc');
     this.#mainGc = runInNewContext('gc') as () => void;
     process.on('unhandledRejection', this.#onUnhandledRejection);

@@ -89,8 +89,11 @@ export class Observer {
       this.#guilds.set(guildId, { sessions: [], ref: null, heard: '', history: [] });
   }
 
-  /** Called with a guild that broke an invariant here (to fetch the bot's side of it). */
-  onViolation: (kind: 'late' | 'position', guildId: string) => void = () => undefined;
+  /**
+   * Called with a guild that broke an invariant here (to fetch the bot's side of it); `worst` when
+   * it is the worst break of its kind so far.
+   */
+  onViolation: (kind: 'late' | 'position', guildId: string, worst: boolean) => void = () => undefined;
 
   /** Where the servers played a guild, each time that changed (the last few), with run times. */
   historyOf(guildId: string): readonly string[] {
@@ -221,10 +224,11 @@ export class Observer {
       ? `on ${placement.node} at ${Math.round(placement.position)} ms, expected ${Math.round(expected)} ms`
       : `on ${placement.node} with track ${placement.trackId}, expected ${ref.trackId} at ${Math.round(expected)} ms`;
     const error: PositionError = { guildId, errorMs, detail, atMs: Math.round(at - this.runStart) };
-    if (this.worstPosition === null || errorMs > this.worstPosition.errorMs) this.worstPosition = error;
+    const worst = this.worstPosition === null || errorMs > this.worstPosition.errorMs;
+    if (worst) this.worstPosition = error;
     if (errorMs >= this.limits.positionToleranceMs) {
       this.positionViolations.push(error);
-      this.onViolation('position', guildId);
+      this.onViolation('position', guildId, worst);
     }
   }
 
@@ -249,17 +253,20 @@ export class Observer {
   #recovered(guildId: string, pending: PendingFailure, ms: number): void {
     this.recoveries += 1;
     const recovery = this.#recovery(guildId, pending, ms);
-    if (this.worstRecovery === null || ms > this.worstRecovery.ms) this.worstRecovery = recovery;
+    const worst = this.worstRecovery === null || ms > this.worstRecovery.ms;
+    if (worst) this.worstRecovery = recovery;
     if (ms > this.limits.liveDeadlineMs) {
       this.lateRecoveries.push(recovery);
-      this.onViolation('late', guildId);
+      this.onViolation('late', guildId, worst);
     }
   }
 
   #late(guildId: string, pending: PendingFailure, ms: number): void {
     const recovery = this.#recovery(guildId, pending, ms);
-    if (this.worstRecovery === null || ms > this.worstRecovery.ms) this.worstRecovery = recovery;
+    const worst = this.worstRecovery === null || ms > this.worstRecovery.ms;
+    if (worst) this.worstRecovery = recovery;
     this.lateRecoveries.push({ ...recovery, cause: `${recovery.cause} (not back by the checkpoint)` });
+    this.onViolation('late', guildId, worst);
   }
 
   #recovery(guildId: string, pending: PendingFailure, ms: number): Recovery {

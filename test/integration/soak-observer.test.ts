@@ -115,3 +115,36 @@ describe('soak observer: time to a live node', () => {
     expect(observer.lateRecoveries).toEqual([expect.objectContaining({ guildId: CAUGHT, cause: 'kill' })]);
   });
 });
+
+describe('soak observer: the worst break', () => {
+  it('flags each late guild that is the worst so far, for the report to tell its story', async () => {
+    const [first, , third] = await Promise.all(['node-1', 'node-2', 'node-3'].map(sessionOn));
+    const guilds = ['1300000000000000011', '1300000000000000012', '1300000000000000013'];
+    const observer = new Observer(
+      fleet,
+      guilds,
+      new Map([[track.info.identifier, track.info.length]]),
+      { liveDeadlineMs: DEADLINE_MS, positionToleranceMs: 1_000 },
+      performance.now(),
+    );
+    const flagged: Array<[string, boolean]> = [];
+    observer.onViolation = (kind, guildId, worst) => void flagged.push([`${kind} ${guildId}`, worst]);
+    const now = performance.now();
+    // Each guild silenced by its own failure, 3 s, 5 s and 4 s ago, then back in that order.
+    for (const [i, agoMs] of [3_000, 5_000, 4_000].entries()) {
+      await request('node-1', first!, guilds[i]!, 'PATCH');
+      observer.sample();
+      observer.failure({ node: 'node-1', at: now - agoMs, sessionId: first!, cause: 'kill' });
+      await request('node-1', first!, guilds[i]!, 'DELETE');
+      observer.sample();
+      await request('node-3', third!, guilds[i]!, 'PATCH');
+      observer.sample();
+    }
+    expect(flagged).toEqual([
+      [`late ${guilds[0]}`, true],
+      [`late ${guilds[1]}`, true],
+      [`late ${guilds[2]}`, false],
+    ]);
+    expect(observer.worstRecovery?.guildId).toBe(guilds[1]);
+  });
+});
