@@ -481,11 +481,19 @@ export class Player {
     const track = this.#track;
     if (tookMs < SLOW_RECREATE_MS || !track || this.#paused || track.info.isStream) return;
     const caughtUp = Math.min(Math.round(position + tookMs * this.#speed), track.info.length);
-    this.#anchor(caughtUp);
     // A seek carries no track: near the end, the track may end on the server before the seek gets
     // there, and the seek would land on the next one, which the bot starts meanwhile (soak seed 19:
-    // a track played from 58 s instead of 0). The track ends in a moment anyway.
-    if (caughtUp >= track.info.length - Math.max(SEEK_END_MARGIN_MS, tookMs)) return;
+    // a track played from 58 s instead of 0). The track ends in a moment anyway. Without the seek,
+    // the server plays on from where the re-creation started it, most likely as its answer left (a
+    // freeze, a saturated queue): the estimate starts there, at worst behind the server, whose end
+    // event ends the track. Set where the track should have been, it ran up to the re-creation's
+    // time ahead, and a move then took the track for over and started the next one early (soak seed
+    // 63: 1 s before its end on the server).
+    if (caughtUp >= track.info.length - Math.max(SEEK_END_MARGIN_MS, tookMs)) {
+      this.#anchor(position);
+      return;
+    }
+    this.#anchor(caughtUp);
     node.rest
       .updatePlayer(this.guildId, { position: caughtUp }, { signal: node.connectionSignal })
       .catch((error: unknown) => {
