@@ -1,9 +1,11 @@
 /** A few emulated nodes and a Pool over them, for integration tests. */
+import { afterEach } from 'vitest';
 import { LavalinkEmulator, TestConnector } from '../../src/testing/index.js';
 import { Pool } from '../../src/pool.js';
 import type { NodeOptions } from '../../src/node/node-options.js';
 import type { PoolOptions } from '../../src/pool/pool-options.js';
 import type { Track } from '../../src/protocol/track.js';
+import type { Player } from '../../src/player/player.js';
 
 export interface Cluster {
   emulators: LavalinkEmulator[];
@@ -112,4 +114,31 @@ export async function connectedPoolOver(
       await Promise.all(emulators.map((emulator) => emulator.stop()));
     },
   };
+}
+
+/**
+ * For a test file whose tests each start a {@link connectedPoolOver} cluster: returns the function
+ * that starts one, and closes every cluster it started after each test.
+ */
+export function clustersClosedAfterEach(): typeof connectedPoolOver {
+  const started: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((close) => close()));
+  });
+  return async (count, options) => {
+    const cluster = await connectedPoolOver(count, options);
+    started.push(() => cluster.close());
+    return cluster;
+  };
+}
+
+/** Joins guild `i` on `node` playing a long track; resolves with the player and its track. */
+export async function joinPlaying(
+  pool: Pool,
+  node: string,
+  i = 1,
+): Promise<{ player: Player; track: Track }> {
+  const track = await longTrack(pool);
+  const player = await pool.join({ guildId: guildId(i), channelId: channelId(i), node, play: track });
+  return { player, track };
 }

@@ -5,41 +5,23 @@
  * deleted the player just re-created there. The guild was silent for good, and the bot, handed the
  * deletion's `TrackEndEvent(stopped)`, believed it had stopped.
  */
-import { afterEach, expect, it } from 'vitest';
-import type { Pool } from '../../src/pool.js';
-import { LavalinkEmulator } from '../../src/testing/index.js';
-import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
+import { expect, it } from 'vitest';
+import { clustersClosedAfterEach, guildId, joinPlaying } from '../helpers/cluster.js';
 import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
 
 /** How long the first deletion takes to reach node1. */
 const SLOW_DELETE_MS = 300;
 
-let emulators: LavalinkEmulator[] = [];
-let pool: Pool | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-  await Promise.all(emulators.map((e) => e.stop()));
-  emulators = [];
-});
+const connectedCluster = clustersClosedAfterEach();
 
 it('a re-creation waits for an earlier deletion still in flight when a later one was answered first', async () => {
-  emulators = [new LavalinkEmulator({ password: 'pw' }), new LavalinkEmulator({ password: 'pw' })];
-  await Promise.all(emulators.map((e) => e.start()));
-  const [emulator1] = emulators;
-  pool = poolOver(emulators, { waitForAllNodes: true, failover: { resumeWaitMs: 5_000 } });
-  pool.on('error', () => undefined);
-  await pool.connect();
+  const cluster = await connectedCluster(2, { failover: { resumeWaitMs: 5_000 } });
+  const { pool } = cluster;
+  const [emulator1] = cluster.emulators;
   const node1 = pool.getNode('node1')!;
   const node2 = pool.getNode('node2')!;
   await waitFor(() => node1.canResume === true, { what: 'resume configured' });
-  const track = await longTrack(pool);
-  const player = await pool.join({
-    guildId: guildId(1),
-    channelId: channelId(1),
-    node: 'node1',
-    play: track,
-  });
+  const { player, track } = await joinPlaying(pool, 'node1');
   const session = node1.sessionId!;
   const ends = recordEvents(pool, ['trackEnd']);
 

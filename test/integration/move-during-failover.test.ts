@@ -4,37 +4,19 @@
  * came last and named the node the player had already left, and a copy could be left on either
  * node depending on which request each server handled first.
  */
-import { afterEach, expect, it } from 'vitest';
-import type { Pool } from '../../src/pool.js';
+import { expect, it } from 'vitest';
 import type { PoolEvents } from '../../src/pool/pool-events.js';
-import { LavalinkEmulator } from '../../src/testing/index.js';
-import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
+import { clustersClosedAfterEach, guildId, joinPlaying } from '../helpers/cluster.js';
 import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
 
-let emulators: LavalinkEmulator[] = [];
-let pool: Pool | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-  await Promise.all(emulators.map((e) => e.stop()));
-  emulators = [];
-});
+const connectedCluster = clustersClosedAfterEach();
 
 it('a manual move of a player that a failover is moving waits for that move, and one copy plays', async () => {
-  emulators = [0, 1, 2].map(() => new LavalinkEmulator({ password: 'pw' }));
-  await Promise.all(emulators.map((e) => e.start()));
-  const [emulator1, emulator2, emulator3] = emulators;
-  pool = poolOver(emulators, { waitForAllNodes: true, failover: { probeTimeoutMs: 100 } });
-  pool.on('error', () => undefined);
-  await pool.connect();
+  const cluster = await connectedCluster(3, { failover: { probeTimeoutMs: 100 } });
+  const { pool } = cluster;
+  const [emulator1, emulator2, emulator3] = cluster.emulators;
   const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
-  const track = await longTrack(pool);
-  const player = await pool.join({
-    guildId: guildId(1),
-    channelId: channelId(1),
-    node: 'node1',
-    play: track,
-  });
+  const { player, track } = await joinPlaying(pool, 'node1');
   // node3's CPU is busy, so the failover picks node2, which answers 300 ms late.
   emulator3!.setStats({ cpu: { systemLoad: 0.95, lavalinkLoad: 0.95 } });
   emulator3!.sendStats();
