@@ -480,7 +480,12 @@ export class FailoverManager {
   }
 
   /** Re-creates `player` on `target` or the best node not in `exclude`; resolves with where it went, or null (parked). */
-  #moveOne(player: Player, exclude: Set<Node>, target: Node | undefined, reason: MoveReason): Promise<Node | null> {
+  #moveOne(
+    player: Player,
+    exclude: Set<Node>,
+    target: Node | undefined,
+    reason: MoveReason,
+  ): Promise<Node | null> {
     // A closing pool starts no move: its final save has (or is taking) the players as they are.
     if (player.isDestroyed || this.#destroyed) return Promise.resolve(null);
     return this.#tracked(player, this.#moveNow(player, exclude, target, reason));
