@@ -359,7 +359,7 @@ export class FailoverManager {
    */
   async recreate(player: Player, node: Node): Promise<void> {
     if (this.#restoring.has(player)) await this.#host.rejoinVoice(player);
-    await this.#deletions.get(node)?.get(player.guildId);
+    await this.#deletionsSettled(node, player.guildId);
     await player.recreateOn(node);
   }
 
@@ -413,6 +413,21 @@ export class FailoverManager {
     this.#parked.delete(player);
     this.#moving.delete(player);
     this.#restoring.delete(player);
+  }
+
+  /**
+   * Resolves once no deletion of `guildId` on `node` is in flight, those sent while it waits included
+   * (a resume of that node deletes the copy of a player on its way there as a stray): a re-creation
+   * sent before a deletion of its guild is answered can be overtaken by it.
+   */
+  async #deletionsSettled(node: Node, guildId: string): Promise<void> {
+    let pending = this.#deletions.get(node)?.get(guildId);
+    while (pending !== undefined) {
+      await pending;
+      // A settled deletion has left the map by now (its clean-up ran first); what is there came since.
+      const next = this.#deletions.get(node)?.get(guildId);
+      pending = next === pending ? undefined : next;
+    }
   }
 
   /** Resolves once the deletions of old copies sent to `node` so far are answered (never rejects). */
@@ -521,7 +536,7 @@ export class FailoverManager {
         if (from !== next && !from.isReady && from.sessionId !== null)
           this.#leftBehind.set(player, { node: from.identifier, sessionId: from.sessionId });
         try {
-          await this.#deletions.get(next)?.get(player.guildId);
+          await this.#deletionsSettled(next, player.guildId);
           this.#stalls.begin(player, next, this.#host.clock.now());
           try {
             await player.recreateOn(next);
