@@ -359,7 +359,7 @@ export class FailoverManager {
    */
   async recreate(player: Player, node: Node): Promise<void> {
     if (this.#restoring.has(player)) await this.#host.rejoinVoice(player);
-    await this.#deletionsSettled(node, player.guildId);
+    await this.#noDeletionInFlight(node, player.guildId);
     await player.recreateOn(node);
   }
 
@@ -420,7 +420,7 @@ export class FailoverManager {
    * (a resume of that node deletes the copy of a player on its way there as a stray): a re-creation
    * sent before a deletion of its guild is answered can be overtaken by it.
    */
-  async #deletionsSettled(node: Node, guildId: string): Promise<void> {
+  async #noDeletionInFlight(node: Node, guildId: string): Promise<void> {
     let pending = this.#deletions.get(node)?.get(guildId);
     while (pending !== undefined) {
       await pending;
@@ -536,7 +536,7 @@ export class FailoverManager {
         if (from !== next && !from.isReady && from.sessionId !== null)
           this.#leftBehind.set(player, { node: from.identifier, sessionId: from.sessionId });
         try {
-          await this.#deletionsSettled(next, player.guildId);
+          await this.#noDeletionInFlight(next, player.guildId);
           this.#stalls.begin(player, next, this.#host.clock.now());
           try {
             await player.recreateOn(next);
