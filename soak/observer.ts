@@ -253,8 +253,7 @@ export class Observer {
   #recovered(guildId: string, pending: PendingFailure, ms: number): void {
     this.recoveries += 1;
     const recovery = this.#recovery(guildId, pending, ms);
-    const worst = this.worstRecovery === null || ms > this.worstRecovery.ms;
-    if (worst) this.worstRecovery = recovery;
+    const worst = this.#keepIfWorst(recovery);
     if (ms > this.limits.liveDeadlineMs) {
       this.lateRecoveries.push(recovery);
       this.onViolation('late', guildId, worst);
@@ -263,10 +262,16 @@ export class Observer {
 
   #late(guildId: string, pending: PendingFailure, ms: number): void {
     const recovery = this.#recovery(guildId, pending, ms);
-    const worst = this.worstRecovery === null || ms > this.worstRecovery.ms;
-    if (worst) this.worstRecovery = recovery;
+    const worst = this.#keepIfWorst(recovery);
     this.lateRecoveries.push({ ...recovery, cause: `${recovery.cause} (not back by the checkpoint)` });
     this.onViolation('late', guildId, worst);
+  }
+
+  /** Keeps `recovery` as the worst when it is; says whether it was. */
+  #keepIfWorst(recovery: Recovery): boolean {
+    if (this.worstRecovery !== null && recovery.ms <= this.worstRecovery.ms) return false;
+    this.worstRecovery = recovery;
+    return true;
   }
 
   #recovery(guildId: string, pending: PendingFailure, ms: number): Recovery {
