@@ -451,7 +451,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
     return [
       node.on('playerUpdate', (message) => {
         const player = this.#players.get(message.guildId);
-        if (player?.node === node) player.handleUpdate(message.state);
+        if (player?.node === node) player.handleUpdate(message.state, node.localTimeOf(message.state.time));
         else if (player) this.#failover.strayCopy(node, player);
       }),
       node.on('event', (message) => {
@@ -591,7 +591,12 @@ export class Pool extends TypedEmitter<PoolEvents> {
           attached.push(player);
         }
       } else {
-        player.syncFromServer(server, requestedAt);
+        // The server read its state between the request and the reply: when, its clock says.
+        player.syncFromServer(
+          server,
+          requestedAt,
+          Math.max(requestedAt, node.localTimeOf(server.state.time)),
+        );
         attached.push(player);
       }
     }

@@ -27,6 +27,7 @@ import { NodeRest } from './node-rest.js';
 import { setMaxListeners } from 'node:events';
 import { NodeSocket } from './node-socket.js';
 import { StaleSessions } from './stale-session.js';
+import { ServerClock } from './server-clock.js';
 import { RestLatency } from './rest-latency.js';
 import type { SocketEnd } from './node-socket.js';
 import { canTransition } from './node-status.js';
@@ -83,6 +84,7 @@ export class Node extends TypedEmitter<NodeEvents> {
   #statsReceivedAt: number | null = null;
   #latencyMs: number | null = null;
   readonly #restLatency = new RestLatency();
+  readonly #serverClock = new ServerClock();
   #canResume: boolean | null = null;
   /**
    * The re-sync in progress (between a resumed `ready` and its answer), which the socket's end or
@@ -180,6 +182,16 @@ export class Node extends TypedEmitter<NodeEvents> {
    */
   get restLatencyMs(): number | null {
     return this.#restLatency.recentMs(this.options.clock.now());
+  }
+  /**
+   * When the node's clock read `serverTime` (a `playerUpdate`'s `state.time`), on this process's
+   * clock: earlier than now by however much longer than usual the frame took to be handled (a slow
+   * link, a node that thaws, a busy event loop); `unknown` (now if not given) before the node's
+   * first `playerUpdate` told how its clock compares. See server-clock.ts.
+   */
+  localTimeOf(serverTime: number, unknown?: number): number {
+    const now = this.options.clock.now();
+    return this.#serverClock.toLocal(serverTime, now, unknown ?? now);
   }
   /**
    * Aborts when the node leaves `connected` (already aborted while it is not). Requests that are only
@@ -365,6 +377,7 @@ export class Node extends TypedEmitter<NodeEvents> {
       const message = frame.message;
       switch (message.op) {
         case 'playerUpdate':
+          this.#serverClock.observe(message.state.time, this.options.clock.now());
           if (this.#resyncing === null) this.emit('playerUpdate', message);
           return;
         case 'event':

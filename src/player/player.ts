@@ -418,10 +418,11 @@ export class Player {
     const sentAt = this.#host.clock.now();
     const trackChanges = this.#trackChanges;
     this.#recreating += 1;
+    let reply: LavalinkPlayer;
     try {
       // Aborted if the node fails meanwhile: the move goes on to the next node instead of waiting out
       // the request timeout. A copy it may have left there is deleted when the session resumes.
-      await node.rest.updatePlayer(this.guildId, body, { signal: node.connectionSignal });
+      reply = await node.rest.updatePlayer(this.guildId, body, { signal: node.connectionSignal });
     } catch (error) {
       if (this.#node === node) this.#node = previous;
       throw error;
@@ -430,10 +431,13 @@ export class Player {
     }
     this.#placedAt = sentAt;
     this.voice.markSent(voice !== null);
-    // Lavalink started the track while handling the request: between sending and the reply. Unless the
-    // track ended there meanwhile and the next one started: this position belongs to the old one.
+    // Lavalink started the track while handling the request: between sending and the reply, when its
+    // clock says (the middle if it is not known yet). Unless the track ended there meanwhile and the
+    // next one started: this position belongs to the old one.
     if (this.#trackChanges === trackChanges) {
-      this.#anchor(position, (sentAt + this.#host.clock.now()) / 2);
+      const repliedAt = this.#host.clock.now();
+      const handledAt = node.localTimeOf(reply.state.time, (sentAt + repliedAt) / 2);
+      this.#anchor(position, Math.min(Math.max(handledAt, sentAt), repliedAt));
       this.#catchUpSlowCreate(node, position, sentAt);
     }
     const ended = this.#endedUnseen;
@@ -590,9 +594,9 @@ export class Player {
   /**
    * @internal Re-syncs from the server after a resumed session. `requestedAt` is when the server's
    * state was asked for: a player whose track changed since (events that arrived after the request)
-   * keeps its own, newer state.
+   * keeps its own, newer state. `readAt` is when the server's position was true (now if not given).
    */
-  syncFromServer(server: LavalinkPlayer, requestedAt = -Infinity): void {
+  syncFromServer(server: LavalinkPlayer, requestedAt = -Infinity, readAt = this.#host.clock.now()): void {
     this.syncVoiceState(server);
     if (this.#isNewerThan(requestedAt)) return;
     this.#track = server.track
@@ -600,7 +604,7 @@ export class Player {
       : null;
     this.#paused = server.paused;
     this.#volume = server.volume;
-    this.#applyState(server.state);
+    this.#applyState(server.state, readAt);
     if (this.#track) this.#followInQueue(this.#track);
     // The server's state is newer than the saved one (a restored player's was estimated): saved soon,
     // or a second restart would estimate from the old state again.
@@ -621,8 +625,11 @@ export class Player {
     else queue.replaceCurrent(track);
   }
 
-  /** @internal A `playerUpdate` from the player's node. */
-  handleUpdate(state: PlayerState): void {
+  /**
+   * @internal A `playerUpdate` from the player's node; `at` is when its position was true on this
+   * process's clock (see {@link Node.localTimeOf}), now if not given.
+   */
+  handleUpdate(state: PlayerState, at = this.#host.clock.now()): void {
     // During a re-creation the new node reports the player as it sets it up: voice first, with no
     // track and position 0, before the track starts. That is not where playback is: the answer
     // anchors the position. Taken as it came, a save meanwhile stored position 0, and the next
@@ -630,7 +637,7 @@ export class Player {
     if (this.#recreating > 0) {
       this.#connected = state.connected;
       this.#ping = state.ping;
-    } else this.#applyState(state);
+    } else this.#applyState(state, at);
     this.#host.emit('playerUpdate', { player: this, state });
   }
 
@@ -812,10 +819,10 @@ export class Player {
     return result;
   }
 
-  #applyState(state: PlayerState): void {
+  #applyState(state: PlayerState, at = this.#host.clock.now()): void {
     this.#connected = state.connected;
     this.#ping = state.ping;
-    this.#anchor(state.position);
+    this.#anchor(state.position, at);
   }
 
   #setTrack(track: Track | null): void {
