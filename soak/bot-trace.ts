@@ -68,6 +68,9 @@ export class GuildTrace {
       pool.on('nodeBreakerChange', ({ node, from, to }) => this.addPool(`breaker ${node}: ${from} → ${to}`)),
       pool.on('nodeStatusChange', ({ node, from, to }) => this.addPool(`node ${node}: ${from} → ${to}`)),
       pool.on('nodeSessionLost', ({ node }) => this.addPool(`session lost ${node}`)),
+      pool.on('nodeDisconnect', ({ node, code, reason }) =>
+        this.addPool(`disconnect ${node}: ${code} ${reason}`),
+      ),
     ];
     return () => offs.forEach((off) => off());
   }

@@ -35,6 +35,7 @@ import { MoveConcurrency, runAdaptive } from './move-concurrency.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { BackoffPolicy } from '../resilience/backoff.js';
 import { TargetStalls, isSlowTarget, stallThresholdMs } from './target-stalls.js';
+import { StalledMoves } from './stalled-moves.js';
 
 /** Retries of parked players while a node could take them, and probes of open breakers meanwhile. */
 const PARKED_BACKOFF: BackoffPolicy = Object.freeze({ baseDelayMs: 100, maxDelayMs: 5_000, jitter: 'none' });
@@ -108,6 +109,8 @@ export class FailoverManager {
   readonly #runs = new Map<Player, Promise<unknown>>();
   /** Re-creations in flight per target, to tell a target that stopped answering (target-stalls.ts). */
   readonly #stalls = new TargetStalls<Node, Player>((node) => stallThresholdMs(node.restLatencyMs));
+  /** Gives up the moves hanging on a stalled target while another node can take them (stalled-moves.ts). */
+  readonly #stalledMoves: StalledMoves;
   /**
    * Players restored from a store after a bot restart and not yet back on a node: they count in
    * `playersRestored` once back, and get a fresh voice session from Discord before they are re-created.
@@ -137,6 +140,7 @@ export class FailoverManager {
 
   constructor(host: FailoverHost) {
     this.#host = host;
+    this.#stalledMoves = new StalledMoves(host, this.#stalls);
   }
 
   /** Players waiting for a node. */
@@ -443,6 +447,7 @@ export class FailoverManager {
     this.#parkedRetry = undefined;
     this.#host.clock.clearTimeout(this.#breakerProbe);
     this.#breakerProbe = undefined;
+    this.#stalledMoves.destroy();
     this.#destroyed = true;
     this.#parked.clear();
     this.#restoring.clear();
@@ -535,11 +540,13 @@ export class FailoverManager {
         const leftBefore = this.#leftBehind.get(player);
         if (from !== next && !from.isReady && from.sessionId !== null)
           this.#leftBehind.set(player, { node: from.identifier, sessionId: from.sessionId });
+        // A node the bot named is waited for; one the failover chose is given up if it stalls.
+        const signal = target ? undefined : this.#stalledMoves.signalFor(next);
         try {
           await this.#noDeletionInFlight(next, player.guildId);
           this.#stalls.begin(player, next, this.#host.clock.now());
           try {
-            await player.recreateOn(next);
+            await player.recreateOn(next, signal);
           } finally {
             this.#stalls.end(player, this.#host.clock.now());
           }
@@ -595,6 +602,8 @@ export class FailoverManager {
   #select(player: Player, tried: ReadonlySet<Node>): Node | undefined {
     let avoid: Set<Node> | undefined;
     for (const node of this.#stalls.stalled(this.#host.clock.now()))
+      if (!tried.has(node)) (avoid ??= new Set(tried)).add(node);
+    for (const node of this.#stalledMoves.avoided())
       if (!tried.has(node)) (avoid ??= new Set(tried)).add(node);
     let pick = this.#host.selectFor(player, avoid ?? tried);
     let slow: Node | undefined;

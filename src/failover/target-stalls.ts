@@ -76,13 +76,13 @@ export class TargetStalls<Target, Move> {
     }
   }
 
-  /** Whether `target` has moves in flight and has not answered one for its threshold. */
-  isStalled(target: Target, now: number): boolean {
+  /** Whether `target` has moves in flight and has not answered one for its threshold (times `factor`). */
+  isStalled(target: Target, now: number, factor = 1): boolean {
     const pending = this.#pending.get(target);
     if (!pending) return false;
     const oldest = pending.values().next().value as number;
     const since = Math.max(oldest, this.#answeredAt.get(target) ?? oldest);
-    return now - since > this.#thresholdMs(target);
+    return now - since > factor * this.#thresholdMs(target);
   }
 
   /** How many moves are in flight to stalled targets. */
@@ -92,10 +92,20 @@ export class TargetStalls<Target, Move> {
     return count;
   }
 
-  /** The stalled targets. */
-  stalled(now: number): Target[] {
+  /** The oldest move in flight to `target`, if any. */
+  oldestMove(target: Target): Move | undefined {
+    return this.#pending.get(target)?.keys().next().value;
+  }
+
+  /** Whether any move is in flight. */
+  get busy(): boolean {
+    return this.#pending.size > 0;
+  }
+
+  /** The stalled targets; with a `factor`, those silent for that many times their threshold. */
+  stalled(now: number, factor = 1): Target[] {
     const stalled: Target[] = [];
-    for (const target of this.#pending.keys()) if (this.isStalled(target, now)) stalled.push(target);
+    for (const target of this.#pending.keys()) if (this.isStalled(target, now, factor)) stalled.push(target);
     return stalled;
   }
 }

@@ -85,6 +85,7 @@ export class Node extends TypedEmitter<NodeEvents> {
   #latencyMs: number | null = null;
   readonly #restLatency = new RestLatency();
   readonly #serverClock = new ServerClock();
+  #heardAt: number | null = null;
   #canResume: boolean | null = null;
   /**
    * The re-sync in progress (between a resumed `ready` and its answer), which the socket's end or
@@ -117,7 +118,9 @@ export class Node extends TypedEmitter<NodeEvents> {
       random,
       sessionId: () => (this.#status === 'connected' ? this.#sessionId : null),
       onRequest: (info) => {
-        this.#restLatency.record(info.route, info.status, info.durationMs, clock.now());
+        const now = clock.now();
+        this.#restLatency.record(info.route, info.status, info.durationMs, now);
+        if (info.status !== null) this.#heardAt = now;
         // A server that cannot answer REST is failing even if its socket looks fine. The user's own
         // aborts and close() say nothing about the server.
         if (info.status !== null ? info.status >= 500 : !isOwnCancellation(info.error))
@@ -167,6 +170,13 @@ export class Node extends TypedEmitter<NodeEvents> {
   /** When the latest stats arrived (epoch ms). */
   get statsReceivedAt(): number | null {
     return this.#statsReceivedAt;
+  }
+  /**
+   * When the server last showed it is alive (epoch ms of the clock): a WebSocket frame or pong, or an
+   * answer to a REST request (an error status too). Null before anything came.
+   */
+  get heardAt(): number | null {
+    return this.#heardAt;
   }
   /** Smoothed WebSocket ping round trip in ms, or null before the first pong. */
   get latencyMs(): number | null {
@@ -348,6 +358,7 @@ export class Node extends TypedEmitter<NodeEvents> {
           if (this.#socket === socket) this.#onFrame(frame);
         },
         onPong: (rtt) => {
+          this.#heardAt = this.options.clock.now();
           this.#latencyMs =
             this.#latencyMs === null ? rtt : this.#latencyMs + LATENCY_SMOOTHING * (rtt - this.#latencyMs);
         },
@@ -373,11 +384,13 @@ export class Node extends TypedEmitter<NodeEvents> {
   }
 
   #onFrame(frame: ParsedFrame): void {
+    const now = this.options.clock.now();
+    this.#heardAt = now;
     if (frame.kind === 'message') {
       const message = frame.message;
       switch (message.op) {
         case 'playerUpdate':
-          this.#serverClock.observe(message.state.time, this.options.clock.now());
+          this.#serverClock.observe(message.state.time, now);
           if (this.#resyncing === null) this.emit('playerUpdate', message);
           return;
         case 'event':
@@ -385,7 +398,7 @@ export class Node extends TypedEmitter<NodeEvents> {
           return;
         case 'stats':
           this.#stats = message;
-          this.#statsReceivedAt = this.options.clock.now();
+          this.#statsReceivedAt = now;
           this.emit('stats', { node: this.identifier, stats: message, receivedAt: this.#statsReceivedAt });
           return;
         case 'ready':

@@ -393,8 +393,9 @@ export class Player {
    * when the node accepted it. A player whose track ended unseen (while the bot was down, or while its
    * node was frozen or dead: its TrackEndEvent never came) is re-created where its queue is by now
    * (see {@link Queue.advancePast}), idle if the queue ran out, instead of at the end of the old track.
+   * `signal` gives the request up: by default when the node leaves `connected`.
    */
-  async recreateOn(node: Node): Promise<void> {
+  async recreateOn(node: Node, signal: AbortSignal = node.connectionSignal): Promise<void> {
     // Where playback will be when the request reaches the node: tracks that end before then are over.
     const arrival = this.#host.clock.now() + this.#aheadOn(node);
     this.#catchUp(arrival);
@@ -422,7 +423,7 @@ export class Player {
     try {
       // Aborted if the node fails meanwhile: the move goes on to the next node instead of waiting out
       // the request timeout. A copy it may have left there is deleted when the session resumes.
-      reply = await node.rest.updatePlayer(this.guildId, body, { signal: node.connectionSignal });
+      reply = await node.rest.updatePlayer(this.guildId, body, { signal });
     } catch (error) {
       if (this.#node === node) this.#node = previous;
       throw error;

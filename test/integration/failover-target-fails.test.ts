@@ -6,7 +6,9 @@
  * - before the heartbeat notices, the hung moves soon held every slot, and the players bound for the
  *   node that answered waited (950 of 1000 parked). A target with moves outstanding and no answer for
  *   250 ms is now avoided while another node can take the players, and the moves hanging on it stop
- *   holding slots.
+ *   holding slots;
+ * - those moves still hung until the heartbeat noticed (seeds 41 and 46). After twice that silence
+ *   they are now given up and go to the next node (stalled-moves.ts).
  */
 import { afterEach, expect, it } from 'vitest';
 import type { Player } from '../../src/player/player.js';
@@ -82,9 +84,27 @@ it('moves go on to the node that answers while another target hangs unnoticed', 
   expect(Date.now() - startedAt).toBeLessThan(1_000);
   expect(emulators[1]!.requestCount('player')).toBeGreaterThan(0); // some moves were aimed at node2
   expect(emulators[1]!.requestCount('player')).toBeLessThanOrEqual(10); // not more than one slot's worth
-  // The hung ones follow once the heartbeat finds the freeze.
+  // The hung ones follow, given up after 0.5 s.
   const { moved, parked } = await end;
   expect(moved).toBe(60);
   expect(parked).toBe(0);
   for (const player of players) expect(player.node).toBe(node3);
+});
+
+it('gives up the moves hanging on a node that froze and sends them to the next node, before its heartbeat notices', async () => {
+  // Found by the chaos soak (seeds 41 and 46): the moves sent to a node that froze right after the
+  // failover chose it hung until its heartbeat gave up on it, and their players were back 2.1-2.6 s
+  // after their own node failed. Here the heartbeat would take 10 s, and so would the request timeout.
+  const { emulators, pool, players } = await cluster(40, 10_000, 10);
+  const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
+  const end = nextEvent(pool, 'failoverEnd', { timeoutMs: 15_000 });
+  emulators[1]!.freeze();
+  await emulators[0]!.kill();
+  const { moved, parked, durationMs } = await end;
+  expect(emulators[1]!.requestCount('player')).toBeGreaterThan(0); // some moves were aimed at node2
+  expect(moved).toBe(40);
+  expect(parked).toBe(0);
+  expect(durationMs).toBeLessThan(1_500);
+  for (const player of players) expect(player.node).toBe(node3);
+  expect(node2.isReady).toBe(true); // its heartbeat has not noticed: the moves were given up
 });

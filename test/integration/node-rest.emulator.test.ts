@@ -159,6 +159,21 @@ describe('NodeRest against the Lavalink emulator', () => {
     expect(await rest.version()).toBe('4.2.2');
   });
 
+  it('applies on thaw a request held while frozen, though its client gave up on it', async () => {
+    // The request reached the server before it hung: Lavalink handles it when it thaws.
+    emulator.freeze();
+    const sessionId = emulator.sessions()[0]!.id;
+    const controller = new AbortController();
+    const given = rest.updatePlayer(GUILD, { voice, volume: 42 }, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the request reaches the server
+    controller.abort();
+    await expect(given).rejects.toMatchObject({ code: ErrorCodes.Aborted });
+    expect(emulator.player(sessionId, GUILD)).toBeUndefined();
+    emulator.unfreeze();
+    expect(await rest.version()).toBe('4.2.2'); // answered after the held request was handled
+    expect(emulator.player(sessionId, GUILD)?.volume).toBe(42);
+  });
+
   it('fails with ERR_NETWORK once the node process is killed', async () => {
     await rest.version();
     await emulator.kill();

@@ -1,0 +1,134 @@
+/**
+ * Giving up the moves that hang on a target that stopped answering.
+ *
+ * A target that freezes during a failover (target-stalls.ts) gets no new moves, but the ones already
+ * sent to it hang until its heartbeat notices (up to a heartbeat and a probe later) or their request
+ * times out. Those players stay silent all that while, though another node could take them (soak
+ * seeds 41 and 46: the moves caught on a node frozen 0.2 s into the failover were re-sent 0.9 s later,
+ * and their players were back 2.1 to 2.6 s after their own node failed).
+ *
+ * So once a target has been silent for twice its stall threshold and another node can take its
+ * players, its moves are aborted, and each goes on to the next node as after any failed request. The
+ * target is avoided from then on, while another node can take players, until it is heard from again
+ * (a frame, a pong, any REST answer). A request given up this way may still be applied when the node
+ * thaws: the copy it leaves is deleted as any other (a stray copy's event, a read-back, or the
+ * resume's clean-up).
+ *
+ * Only moves to a target the failover chose are given up; a move to a node the bot named waits.
+ */
+import type { Node } from '../node/node.js';
+import type { Player } from '../player/player.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
+import type { TargetStalls } from './target-stalls.js';
+
+/** How often targets with moves in flight are looked at, in ms. */
+export const STALL_CHECK_MS = 50;
+
+/**
+ * A target's moves are given up once it has been silent for this many times its stall threshold
+ * (target-stalls.ts: 250 ms, or twice its round trip): stalled, it only gets no new moves; twice
+ * that, a node far away or queueing would most likely have answered. Giving up a move that was only
+ * slow costs a copy to delete and a second request.
+ */
+export const GIVE_UP_FACTOR = 2;
+
+interface Watched {
+  /** Aborts the moves to the target: on a stall, or when its connection is lost. */
+  readonly controller: AbortController;
+  /** The target's connection signal the controller follows. */
+  readonly connection: AbortSignal;
+  readonly onLost: () => void;
+}
+
+export interface StalledMovesHost {
+  readonly clock: Clock;
+  /** The best node for `player` that is not in `exclude`, or undefined. */
+  selectFor(player: Player, exclude: ReadonlySet<Node>): Node | undefined;
+  debug(message: string, data?: () => Record<string, unknown>): void;
+}
+
+/** @internal */
+export class StalledMoves {
+  readonly #host: StalledMovesHost;
+  readonly #stalls: TargetStalls<Node, Player>;
+  readonly #watched = new Map<Node, Watched>();
+  /** Targets whose moves were given up, with when: avoided until heard from after that. */
+  readonly #abandonedAt = new Map<Node, number>();
+  #timer: TimerHandle | undefined;
+
+  constructor(host: StalledMovesHost, stalls: TargetStalls<Node, Player>) {
+    this.#host = host;
+    this.#stalls = stalls;
+  }
+
+  /**
+   * The signal for a move to `target`: aborted when the target's connection is lost, or when the
+   * target stalls while another node can take its players.
+   */
+  signalFor(target: Node): AbortSignal {
+    const connection = target.connectionSignal;
+    if (connection.aborted) return connection;
+    let watched = this.#watched.get(target);
+    if (watched?.connection !== connection) {
+      this.#unwatch(target);
+      const controller = new AbortController();
+      const onLost = (): void => controller.abort(connection.reason);
+      connection.addEventListener('abort', onLost, { once: true });
+      watched = { controller, connection, onLost };
+      this.#watched.set(target, watched);
+    }
+    this.#timer ??= this.#host.clock.setTimeout(() => this.#check(), STALL_CHECK_MS);
+    return watched.controller.signal;
+  }
+
+  /** Whether `target` had its moves given up and has not been heard from since. */
+  isAvoided(target: Node): boolean {
+    const at = this.#abandonedAt.get(target);
+    if (at === undefined) return false;
+    if (target.isReady && (target.heardAt ?? -Infinity) <= at) return true;
+    this.#abandonedAt.delete(target);
+    return false;
+  }
+
+  /** The targets whose moves were given up and that were not heard from since. */
+  avoided(): Node[] {
+    return [...this.#abandonedAt.keys()].filter((target) => this.isAvoided(target));
+  }
+
+  /** Stops watching (the pool closes). Moves in flight are left to their own end. */
+  destroy(): void {
+    this.#host.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const target of [...this.#watched.keys()]) this.#unwatch(target);
+    this.#abandonedAt.clear();
+  }
+
+  #check(): void {
+    this.#timer = undefined;
+    const now = this.#host.clock.now();
+    const stalled = new Set(this.#stalls.stalled(now));
+    for (const target of this.#stalls.stalled(now, GIVE_UP_FACTOR)) {
+      const player = this.#stalls.oldestMove(target);
+      if (player === undefined || !this.#watched.has(target)) continue;
+      const exclude = new Set(stalled);
+      for (const node of this.avoided()) exclude.add(node);
+      if (this.#host.selectFor(player, exclude) === undefined) continue;
+      this.#host.debug('giving up the moves to a node that stopped answering', () => ({
+        node: target.identifier,
+        silentMs: now - Math.max(target.heardAt ?? 0, 0),
+      }));
+      this.#abandonedAt.set(target, now);
+      const { controller } = this.#watched.get(target)!;
+      this.#unwatch(target);
+      controller.abort(new Error(`node ${target.identifier} stopped answering during a failover`));
+    }
+    if (this.#stalls.busy) this.#timer = this.#host.clock.setTimeout(() => this.#check(), STALL_CHECK_MS);
+  }
+
+  #unwatch(target: Node): void {
+    const watched = this.#watched.get(target);
+    if (!watched) return;
+    watched.connection.removeEventListener('abort', watched.onLost);
+    this.#watched.delete(target);
+  }
+}
