@@ -28,7 +28,8 @@ export const STALL_CHECK_MS = 50;
  * A target's moves are given up once it has been silent for this many times its stall threshold
  * (target-stalls.ts: 250 ms, or twice its round trip): stalled, it only gets no new moves; twice
  * that, a node far away or queueing would most likely have answered. Giving up a move that was only
- * slow costs a copy to delete and a second request.
+ * slow costs a copy to delete and a second request. A stalled target whose heartbeat ping is overdue
+ * as well is given up at once: the socket is as silent as REST.
  */
 export const GIVE_UP_FACTOR = 2;
 
@@ -107,7 +108,10 @@ export class StalledMoves {
     this.#timer = undefined;
     const now = this.#host.clock.now();
     const stalled = new Set(this.#stalls.stalled(now));
-    for (const target of this.#stalls.stalled(now, GIVE_UP_FACTOR)) {
+    const givingUp = this.#stalls.stalled(now, GIVE_UP_FACTOR);
+    for (const target of stalled)
+      if (target.isPongOverdue && !givingUp.includes(target)) givingUp.push(target);
+    for (const target of givingUp) {
       const player = this.#stalls.oldestMove(target);
       if (player === undefined || !this.#watched.has(target)) continue;
       const exclude = new Set(stalled);

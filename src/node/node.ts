@@ -120,7 +120,7 @@ export class Node extends TypedEmitter<NodeEvents> {
       onRequest: (info) => {
         const now = clock.now();
         this.#restLatency.record(info.route, info.status, info.durationMs, now);
-        if (info.status !== null) this.#heardAt = now;
+        if (info.status !== null && info.status < 500) this.#heardAt = now;
         // A server that cannot answer REST is failing even if its socket looks fine. The user's own
         // aborts and close() say nothing about the server.
         if (info.status !== null ? info.status >= 500 : !isOwnCancellation(info.error))
@@ -173,10 +173,16 @@ export class Node extends TypedEmitter<NodeEvents> {
   }
   /**
    * When the server last showed it is alive (epoch ms of the clock): a WebSocket frame or pong, or an
-   * answer to a REST request (an error status too). Null before anything came.
+   * answer below 500 to a REST request (a 5xx may come from a proxy in front of a dead server). Null
+   * before anything came.
    */
   get heardAt(): number | null {
     return this.#heardAt;
+  }
+  /** Whether the last heartbeat ping has gone without its pong for longer than usual (see pongOverdueMs). */
+  get isPongOverdue(): boolean {
+    const waiting = this.awaitingPongMs;
+    return waiting !== null && waiting > pongOverdueMs(this.options.heartbeatMs, this.#latencyMs);
   }
   /** Smoothed WebSocket ping round trip in ms, or null before the first pong. */
   get latencyMs(): number | null {

@@ -98,3 +98,27 @@ it('leaves players on a node whose pongs are late while its REST answers: the he
   for (const player of players) expect(player.node).toBe(node1);
   log.stop();
 });
+
+it('leaves players on a node that answers its other requests while the probe times out: slow, not frozen', async () => {
+  // Found by the chaos soak (seed 46): the one node left, 0.7 s away and busy with the moves of a
+  // failover, had its pong overdue and the probe timed out, while it answered the moves all along.
+  // It was dropped, and its 950 players moved again.
+  const { emulators, pool, players } = await cluster(5);
+  const node1 = pool.getNode('node1')!;
+  const log = recordEvents(pool, ['nodePongOverdue', 'nodeDisconnect', 'failoverStart']);
+  emulators[0]!.setLatency({ restMs: PROBE_TIMEOUT_MS + 100, pongMs: PROBE_TIMEOUT_MS * 2 });
+  // The bot keeps asking node1 things (a failover's moves, read-backs): answers keep coming, late.
+  let asking = true;
+  const ask = async (): Promise<void> => {
+    while (asking) await node1.rest.getPlayers().catch(() => undefined);
+  };
+  const askers = Array.from({ length: 8 }, ask);
+  await nextEvent(pool, 'nodePongOverdue', { filter: (e) => e.node === 'node1' });
+  await waitFor(() => node1.awaitingPongMs === null, { what: 'the late pong' });
+  asking = false;
+  await Promise.all(askers);
+  expect(log.names()).toEqual(['nodePongOverdue']);
+  expect(node1.isReady).toBe(true);
+  for (const player of players) expect(player.node).toBe(node1);
+  log.stop();
+});

@@ -16,6 +16,7 @@ import type { Pool } from '../../src/pool.js';
 import { LavalinkEmulator } from '../../src/testing/index.js';
 import { nextEvent, waitFor } from '../helpers/events.js';
 import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
+import { FAKE_CLOCK_START_MS, FakeClock } from '../helpers/fake-clock.js';
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -107,4 +108,42 @@ it('gives up the moves hanging on a node that froze and sends them to the next n
   expect(durationMs).toBeLessThan(1_500);
   for (const player of players) expect(player.node).toBe(node3);
   expect(node2.isReady).toBe(true); // its heartbeat has not noticed: the moves were given up
+});
+
+it('gives up the moves to a stalled target at once when its heartbeat ping is overdue as well', async () => {
+  // Silent over REST and over the socket: frozen, not far away. Fake clock: the stall threshold
+  // is 250 ms, and the moves are given up before twice that.
+  const clock = new FakeClock();
+  const emulators = [0, 1, 2].map(() => new LavalinkEmulator({ password: 'pw' }));
+  await Promise.all(emulators.map((emulator) => emulator.start()));
+  const pool = poolOver(emulators, {
+    node: () => ({ heartbeatMs: 300, requestTimeoutMs: 60_000 }),
+    waitForAllNodes: true,
+    failover: { probeTimeoutMs: 60_000, resumeWaitMs: 20, concurrency: 10 },
+    clock,
+  });
+  pool.on('error', () => undefined);
+  stop = async () => {
+    await pool.close();
+    await Promise.all(emulators.map((emulator) => emulator.stop()));
+  };
+  await pool.connect();
+  const track = await longTrack(pool);
+  const players = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      pool.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
+    ),
+  );
+  const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
+  await waitFor(() => node2.awaitingPongMs === null && node3.awaitingPongMs === null, { what: 'pongs' });
+  emulators[1]!.freeze();
+  await emulators[0]!.kill();
+  await waitFor(() => emulators[1]!.requestCount('player') > 0, { what: 'moves aimed at node2' });
+  await clock.advanceAsync(300); // the next ping: node3 answers it, node2 does not
+  await waitFor(() => node3.awaitingPongMs === null, { what: "node3's pong" });
+  await clock.advanceAsync(150); // node2's pong overdue, and its moves stalled for 450 ms
+  await waitFor(() => players.every((player) => player.node === node3), {
+    what: 'every player on node3',
+  });
+  expect(clock.now() - FAKE_CLOCK_START_MS).toBeLessThan(500);
 });
