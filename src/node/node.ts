@@ -28,7 +28,7 @@ import { setMaxListeners } from 'node:events';
 import { NodeSocket } from './node-socket.js';
 import { StaleSessions } from './stale-session.js';
 import { ServerClock } from './server-clock.js';
-import { RestLatency } from './rest-latency.js';
+import { RecentAverage, RestLatency } from './rest-latency.js';
 import type { SocketEnd } from './node-socket.js';
 import { canTransition } from './node-status.js';
 import type { NodeStatus } from './node-status.js';
@@ -85,6 +85,8 @@ export class Node extends TypedEmitter<NodeEvents> {
   #latencyMs: number | null = null;
   readonly #restLatency = new RestLatency();
   readonly #serverClock = new ServerClock();
+  /** How long player requests took to reach the server and be handled (see {@link handledAt}). */
+  readonly #wayThere = new RecentAverage();
   #heardAt: number | null = null;
   #canResume: boolean | null = null;
   /**
@@ -194,20 +196,47 @@ export class Node extends TypedEmitter<NodeEvents> {
   }
   /**
    * Smoothed round trip of the node's quick REST requests (players, session, version, info, stats) in
-   * ms, or null with none in the last 5 s. Failovers start a moved track half of it ahead.
+   * ms, or null with none in the last 5 s.
    */
   get restLatencyMs(): number | null {
     return this.#restLatency.recentMs(this.options.clock.now());
   }
   /**
+   * How long a player request takes to reach the node and be handled there, in ms: measured on the
+   * node's own clock when it is known (see {@link handledAt}), else half the REST round trip; null
+   * with neither in the last 5 s. Failovers start a moved track this far ahead. The way there is
+   * seldom half the round trip: a request that waits in a stalled or far server's queue is handled
+   * late and answered at once.
+   */
+  get wayThereMs(): number | null {
+    const now = this.options.clock.now();
+    const measured = this.#wayThere.recentMs(now);
+    if (measured !== null) return measured;
+    const rtt = this.#restLatency.recentMs(now);
+    return rtt === null ? null : rtt / 2;
+  }
+  /**
+   * @internal When the node handled a player request sent at `sentAt` and answered with a state
+   * stamped `serverTime`, on this process's clock: between sending and now, the middle if the node's
+   * clock is not known yet. Known, it is a sample of {@link wayThereMs}.
+   */
+  handledAt(sentAt: number, serverTime: number): number {
+    const now = this.options.clock.now();
+    const at = this.#serverClock.toLocal(serverTime, now, Number.NaN);
+    if (Number.isNaN(at)) return (sentAt + now) / 2;
+    const handled = Math.min(Math.max(at, sentAt), now);
+    this.#wayThere.record(handled - sentAt, now);
+    return handled;
+  }
+  /**
    * When the node's clock read `serverTime` (a `playerUpdate`'s `state.time`), on this process's
    * clock: earlier than now by however much longer than usual the frame took to be handled (a slow
-   * link, a node that thaws, a busy event loop); `unknown` (now if not given) before the node's
-   * first `playerUpdate` told how its clock compares. See server-clock.ts.
+   * link, a node that thaws, a busy event loop); now before the node's first `playerUpdate` told how
+   * its clock compares. See server-clock.ts.
    */
-  localTimeOf(serverTime: number, unknown?: number): number {
+  localTimeOf(serverTime: number): number {
     const now = this.options.clock.now();
-    return this.#serverClock.toLocal(serverTime, now, unknown ?? now);
+    return this.#serverClock.toLocal(serverTime, now);
   }
   /**
    * Aborts when the node leaves `connected` (already aborted while it is not). Requests that are only

@@ -19,21 +19,35 @@ const QUICK_ROUTES: ReadonlySet<RestRouteLabel> = new Set<RestRouteLabel>([
   'stats',
 ]);
 
-/** @internal The smoothed round trip of one node's quick REST requests. */
-export class RestLatency {
+/** @internal A smoothed figure that says nothing once it has had no sample for 5 s. */
+export class RecentAverage {
   #smoothedMs: number | null = null;
   #sampledAt = 0;
+
+  record(ms: number, now: number): void {
+    const previous = this.recentMs(now);
+    this.#smoothedMs = previous === null ? ms : previous + SMOOTHING * (ms - previous);
+    this.#sampledAt = now;
+  }
+
+  /** The smoothed figure, or null with no sample in the last 5 s. */
+  recentMs(now: number): number | null {
+    return this.#smoothedMs !== null && now - this.#sampledAt <= STALE_AFTER_MS ? this.#smoothedMs : null;
+  }
+}
+
+/** @internal The smoothed round trip of one node's quick REST requests. */
+export class RestLatency {
+  readonly #average = new RecentAverage();
 
   /** Records one answered attempt (any status: an error page also crossed the network). */
   record(route: RestRouteLabel, status: number | null, durationMs: number, now: number): void {
     if (status === null || !QUICK_ROUTES.has(route)) return;
-    const previous = this.recentMs(now);
-    this.#smoothedMs = previous === null ? durationMs : previous + SMOOTHING * (durationMs - previous);
-    this.#sampledAt = now;
+    this.#average.record(durationMs, now);
   }
 
   /** The smoothed round trip in ms, or null with no sample in the last 5 s. */
   recentMs(now: number): number | null {
-    return this.#smoothedMs !== null && now - this.#sampledAt <= STALE_AFTER_MS ? this.#smoothedMs : null;
+    return this.#average.recentMs(now);
   }
 }

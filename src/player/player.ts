@@ -433,12 +433,11 @@ export class Player {
     this.#placedAt = sentAt;
     this.voice.markSent(voice !== null);
     // Lavalink started the track while handling the request: between sending and the reply, when its
-    // clock says (the middle if it is not known yet). Unless the track ended there meanwhile and the
-    // next one started: this position belongs to the old one.
+    // clock says (the middle if it is not known yet).
+    const handledAt = node.handledAt(sentAt, reply.state.time);
+    // Unless the track ended there meanwhile and the next one started: this position belongs to the old one.
     if (this.#trackChanges === trackChanges) {
-      const repliedAt = this.#host.clock.now();
-      const handledAt = node.localTimeOf(reply.state.time, (sentAt + repliedAt) / 2);
-      this.#anchor(position, Math.min(Math.max(handledAt, sentAt), repliedAt));
+      this.#anchor(position, handledAt);
       this.#catchUpSlowCreate(node, position, sentAt);
     }
     const ended = this.#endedUnseen;
@@ -454,14 +453,14 @@ export class Player {
   }
 
   /**
-   * How long a re-creation on `node` takes to get there: half the node's recent REST round trip. The
+   * How long a re-creation on `node` takes to get there and be handled ({@link Node.wayThereMs}). The
    * track starts where it will be by then. Zero for a paused player, a stream, or a node with no
-   * recent round trip.
+   * recent figure.
    */
   #aheadOn(node: Node): number {
     const track = this.#track;
     if (!track || this.#paused || track.info.isStream) return 0;
-    return (node.restLatencyMs ?? 0) / 2;
+    return node.wayThereMs ?? 0;
   }
 
   /** The estimated position at `time` (epoch ms of the clock), at most the track's length. */

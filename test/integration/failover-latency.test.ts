@@ -155,3 +155,28 @@ it('keeps a burst to a saturated node to its floor: tracks start at most that qu
   });
   expect(Math.max(...behind)).toBeLessThan(400);
 });
+
+it("starts a moved track the way there ahead, measured on the target's clock, not half the round trip", async () => {
+  // In the emulator, as in a server that stalls, the request waits on the way there and the answer
+  // comes at once: half the round trip started moved tracks 130 ms behind here.
+  const p = await startPool(50);
+  const track = await longTrack(p);
+  const node2 = p.getNode('node2')!;
+  // A player of node2's own: its updates tell how node2's clock compares to ours.
+  await p.join({ guildId: guildId(9), channelId: channelId(9), node: 'node2', play: track });
+  const update = nextEvent(p, 'playerUpdate');
+  emulators[1]!.sendPlayerUpdates();
+  await update;
+  const [first, second] = await Promise.all(
+    [1, 2].map((i) => p.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track })),
+  );
+  emulators[1]!.setLatency({ restMs: 260 });
+  await first!.moveTo(node2); // the first move there measures the way there
+  expect(node2.wayThereMs).toBeGreaterThan(240);
+  const sentAt = Date.now();
+  const positionAtSend = second!.position;
+  await second!.moveTo(node2);
+  const served = emulators[1]!.player(node2.sessionId!, second!.guildId)!.state.position;
+  const shouldBe = positionAtSend + (Date.now() - sentAt);
+  expect(Math.abs(shouldBe - served)).toBeLessThan(60);
+});
