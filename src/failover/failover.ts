@@ -605,7 +605,9 @@ export class FailoverManager {
   /**
    * The best node for `player` not in `tried`, avoiding targets that stopped answering and slow
    * targets while another node can take it (see target-stalls.ts): a stalled one first, then a slow
-   * one, then the best of all.
+   * one, then the best of all. A node whose heartbeat ping is overdue counts as slow: it may have
+   * frozen, and its heartbeat has not said yet (soak seed 63: a node frozen 0.5 s after the one that
+   * failed took half the moves, and they were back 1 s later than the others).
    */
   #select(player: Player, tried: ReadonlySet<Node>): Node | undefined {
     let avoid: Set<Node> | undefined;
@@ -615,7 +617,7 @@ export class FailoverManager {
       if (!tried.has(node)) (avoid ??= new Set(tried)).add(node);
     let pick = this.#host.selectFor(player, avoid ?? tried);
     let slow: Node | undefined;
-    while (pick !== undefined && isSlowTarget(pick.restLatencyMs, pick.latencyMs)) {
+    while (pick !== undefined && (pick.isPongOverdue || isSlowTarget(pick.restLatencyMs, pick.latencyMs))) {
       slow ??= pick;
       (avoid ??= new Set(tried)).add(pick);
       pick = this.#host.selectFor(player, avoid);

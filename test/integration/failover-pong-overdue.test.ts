@@ -122,3 +122,28 @@ it('leaves players on a node that answers its other requests while the probe tim
   for (const player of players) expect(player.node).toBe(node1);
   log.stop();
 });
+
+it('sends no moves to a node whose ping is overdue while another node can take them', async () => {
+  // It may have frozen and its heartbeat has not said yet (soak seed 63).
+  const { emulators, pool, close } = await connectedPoolOver(3, {
+    node: () => ({ heartbeatMs: HEARTBEAT_MS }),
+    failover: { probeTimeoutMs: PROBE_TIMEOUT_MS, resumeWaitMs: 2_000 },
+  });
+  stop = close;
+  const track = await longTrack(pool);
+  const players = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      pool.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
+    ),
+  );
+  const node2 = pool.getNode('node2')!;
+  emulators[1]!.withholdPongs();
+  await nextEvent(pool, 'nodePongOverdue', { filter: (e) => e.node === 'node2' });
+  expect(node2.isPongOverdue).toBe(true);
+  const end = nextEvent(pool, 'failoverEnd');
+  await emulators[0]!.kill();
+  expect((await end).moved).toBe(20);
+  const node3 = pool.getNode('node3')!;
+  expect(players.filter((player) => player.node !== node3)).toEqual([]);
+  expect(emulators[1]!.requestCount('player')).toBe(0);
+});
