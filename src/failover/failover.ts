@@ -13,13 +13,14 @@
  *                                    └─ still down when the wait ends ─────▶ move
  *   pong overdue, socket open ──▶ the same probe, earlier
  *                    ├─ no answer, pong still overdue ──▶ drop the socket ──▶ move now
- *                    └─ answers, or the pong came ──────────────────────────▶ stay (heartbeat decides)
+ *                    └─ answers (the probe or anything else), or the pong came ─▶ stay (heartbeat decides)
  *   node disconnected for good (close, wrong password, exhausted) ─────────▶ move now
  *
  * A move re-creates the player on the best other node in one request, at the position estimated
  * from the last update plus the time since. Moves run with an adaptive bound on concurrency (raised
  * when the target answers slowly, see move-concurrency.ts), and avoid a target that stopped
- * answering while another can take them (see target-stalls.ts); a move that fails
+ * answering while another can take them (see target-stalls.ts), giving up the moves that hang
+ * there (stalled-moves.ts); a move that fails
  * is tried on the next node; with no node left the player is parked and re-created as soon as any
  * node is ready. When a node comes back with its session, every player in that session that the
  * pool does not have on that node is deleted there: moved away meanwhile (by this process or by the
