@@ -85,7 +85,7 @@ export class Node extends TypedEmitter<NodeEvents> {
   #latencyMs: number | null = null;
   readonly #restLatency = new RestLatency();
   readonly #serverClock = new ServerClock();
-  /** How long player requests took to reach the server and be handled (see {@link handledAt}). */
+  /** How long player requests took to reach the server and be handled (see `handledAt`). */
   readonly #wayThere = new RecentAverage();
   #heardAt: number | null = null;
   #canResume: boolean | null = null;
@@ -203,10 +203,10 @@ export class Node extends TypedEmitter<NodeEvents> {
   }
   /**
    * How long a player request takes to reach the node and be handled there, in ms: measured on the
-   * node's own clock when it is known (see {@link handledAt}), else half the REST round trip; null
-   * with neither in the last 5 s. Failovers start a moved track this far ahead. The way there is
-   * seldom half the round trip: a request that waits in a stalled or far server's queue is handled
-   * late and answered at once.
+   * node's own clock when it is known (the state `time` of its answers to re-creations), else half
+   * the REST round trip; null with neither in the last 5 s. Failovers start a moved track this far
+   * ahead. The way there is seldom half the round trip: a request that waits in a stalled or far
+   * server's queue is handled late and answered at once.
    */
   get wayThereMs(): number | null {
     const now = this.options.clock.now();
