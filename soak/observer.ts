@@ -23,6 +23,12 @@ import type { NodeFailure, SoakFleet } from './fleet.js';
 const TRACK_END_MARGIN_MS = 1_000;
 /** Sessions remembered per guild, to tell a move from a return. */
 const KNOWN_SESSIONS = 4;
+/**
+ * How long a session's last position stays a reference for a move. A guild heard in two sessions
+ * lately had two timelines (a copy a thawed node played on from an old request, say); a move
+ * continues one of them, and is judged against the nearer.
+ */
+const REFERENCE_MS = 3_000;
 /** Placement changes remembered per guild, for the report. */
 const HISTORY = 8;
 
@@ -42,9 +48,17 @@ export interface PositionError {
   atMs: number;
 }
 
+interface Reference {
+  sessionId: string;
+  trackId: string;
+  position: number;
+  at: number;
+}
+
 interface GuildState {
   sessions: string[];
-  ref: { trackId: string; position: number; at: number } | null;
+  /** Where it was last heard in each recent session, the latest last. */
+  refs: Reference[];
   /** Where it was heard at the last sample (node/session keys). */
   heard: string;
   history: string[];
@@ -86,7 +100,7 @@ export class Observer {
     private readonly runStart: number,
   ) {
     for (const guildId of guildIds)
-      this.#guilds.set(guildId, { sessions: [], ref: null, heard: '', history: [] });
+      this.#guilds.set(guildId, { sessions: [], refs: [], heard: '', history: [] });
   }
 
   /**
@@ -197,29 +211,41 @@ export class Observer {
       if (state.history.length > HISTORY) state.history.shift();
     }
     if (live.length === 0) return;
-    let continuing: AudiblePlayer | undefined;
     for (const placement of live) {
-      if (state.sessions.includes(placement.sessionId)) continuing ??= placement;
-      else {
-        if (state.ref !== null && state.sessions.length > 0) this.#compare(guildId, state.ref, placement, at);
-        state.sessions.push(placement.sessionId);
-        if (state.sessions.length > KNOWN_SESSIONS) state.sessions.shift();
-      }
+      if (state.sessions.includes(placement.sessionId)) continue;
+      if (state.refs.length > 0 && state.sessions.length > 0)
+        this.#compare(guildId, state.refs, placement, at);
+      state.sessions.push(placement.sessionId);
+      if (state.sessions.length > KNOWN_SESSIONS) state.sessions.shift();
     }
-    const anchor = continuing ?? live[0]!;
-    state.ref = { trackId: anchor.trackId, position: anchor.position, at };
+    for (const { sessionId, trackId, position } of live) {
+      const index = state.refs.findIndex((ref) => ref.sessionId === sessionId);
+      if (index >= 0) state.refs.splice(index, 1);
+      state.refs.push({ sessionId, trackId, position, at });
+    }
+    // The latest reference always counts, however old; the others only while recent.
+    const latest = state.refs[state.refs.length - 1]!.at;
+    state.refs = state.refs.filter((ref) => ref.at >= latest - REFERENCE_MS).slice(-KNOWN_SESSIONS);
   }
 
-  #compare(guildId: string, ref: NonNullable<GuildState['ref']>, placement: AudiblePlayer, at: number): void {
-    const length = this.trackLengths.get(ref.trackId) ?? Number.POSITIVE_INFINITY;
-    const expected = ref.position + (at - ref.at);
-    if (expected >= length - TRACK_END_MARGIN_MS) {
+  /** Judges a guild heard in a new session against the nearest of its recent references. */
+  #compare(guildId: string, refs: readonly Reference[], placement: AudiblePlayer, at: number): void {
+    let nearest: { ref: Reference; expected: number; errorMs: number } | undefined;
+    for (const ref of refs) {
+      const length = this.trackLengths.get(ref.trackId) ?? Number.POSITIVE_INFINITY;
+      const expected = ref.position + (at - ref.at);
+      if (expected >= length - TRACK_END_MARGIN_MS) continue;
+      const sameTrack = placement.trackId === ref.trackId;
+      const errorMs = sameTrack ? Math.abs(placement.position - expected) : Number.POSITIVE_INFINITY;
+      if (nearest === undefined || errorMs < nearest.errorMs) nearest = { ref, expected, errorMs };
+    }
+    if (nearest === undefined) {
       this.movesAcrossTrackEnd += 1;
       return;
     }
     this.movesCompared += 1;
+    const { ref, expected, errorMs } = nearest;
     const sameTrack = placement.trackId === ref.trackId;
-    const errorMs = sameTrack ? Math.abs(placement.position - expected) : Number.POSITIVE_INFINITY;
     const detail = sameTrack
       ? `on ${placement.node} at ${Math.round(placement.position)} ms, expected ${Math.round(expected)} ms`
       : `on ${placement.node} with track ${placement.trackId}, expected ${ref.trackId} at ${Math.round(expected)} ms`;

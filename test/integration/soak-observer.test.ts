@@ -46,13 +46,19 @@ async function sessionOn(node: string): Promise<string> {
   });
 }
 
-async function request(node: string, sessionId: string, guildId: string, method: 'PATCH' | 'DELETE') {
+async function request(
+  node: string,
+  sessionId: string,
+  guildId: string,
+  method: 'PATCH' | 'DELETE',
+  position = 0,
+) {
   const emulator = fleet.emulator(node);
   const init: RequestInit = {
     method,
     headers: { Authorization: emulator.password, 'Content-Type': 'application/json' },
   };
-  if (method === 'PATCH') init.body = JSON.stringify({ track: { encoded: track.encoded } });
+  if (method === 'PATCH') init.body = JSON.stringify({ track: { encoded: track.encoded }, position });
   const response = await fetch(`${emulator.url}/v4/sessions/${sessionId}/players/${guildId}`, init);
   expect(response.ok).toBe(true);
 }
@@ -146,5 +152,45 @@ describe('soak observer: the worst break', () => {
       [`late ${guilds[2]}`, false],
     ]);
     expect(observer.worstRecovery?.guildId).toBe(guilds[1]);
+  });
+});
+
+describe('soak observer: position after a move', () => {
+  it('judges a move against the nearer of the timelines the guild had lately, not only the last heard', async () => {
+    // Soak seed 62: a node that thawed played an old request, the next track from its start, in the
+    // guild's old session while the bot's player was being moved; the move then continued the real
+    // timeline, and was judged against the copy's: 2 s "ahead".
+    const [first, second, third] = await Promise.all(['node-1', 'node-2', 'node-3'].map(sessionOn));
+    const observer = observe();
+    const startedAt = performance.now();
+    const timeline = () => 20_000 + (performance.now() - startedAt);
+    await request('node-1', first!, CAUGHT, 'PATCH', 20_000);
+    observer.sample();
+    // Moved to node-2, where it was.
+    await request('node-1', first!, CAUGHT, 'DELETE');
+    await request('node-2', second!, CAUGHT, 'PATCH', Math.round(timeline()));
+    observer.sample();
+    // node-2's session ends; the copy in node-1's old session plays the track from its start.
+    await request('node-2', second!, CAUGHT, 'DELETE');
+    await request('node-1', first!, CAUGHT, 'PATCH', 0);
+    observer.sample();
+    // The bot re-creates it on node-3 where its timeline is, and the copy is deleted.
+    await request('node-1', first!, CAUGHT, 'DELETE');
+    await request('node-3', third!, CAUGHT, 'PATCH', Math.round(timeline()));
+    observer.sample();
+    expect(observer.movesCompared).toBe(2);
+    expect(observer.positionViolations).toEqual([]);
+    expect(observer.worstPosition!.errorMs).toBeLessThan(200);
+  });
+
+  it('still flags a move that continues none of them', async () => {
+    const [first, second] = await Promise.all(['node-1', 'node-2'].map(sessionOn));
+    const observer = observe();
+    await request('node-1', first!, CAUGHT, 'PATCH', 20_000);
+    observer.sample();
+    await request('node-1', first!, CAUGHT, 'DELETE');
+    await request('node-2', second!, CAUGHT, 'PATCH', 40_000);
+    observer.sample();
+    expect(observer.positionViolations.map((v) => v.guildId)).toEqual([CAUGHT]);
   });
 });
