@@ -83,6 +83,11 @@ export class NodeSocket {
     return this.#open && !this.#ended;
   }
 
+  /** Whether the last ping has gone without its pong past the time it counts as overdue. */
+  get isPongOverdue(): boolean {
+    return this.#pingSentAt !== null && this.#overdue === undefined && !this.#ended;
+  }
+
   /** How long the last ping has gone unanswered (ms), or null when no ping is waiting. */
   get awaitingPongMs(): number | null {
     return this.#pingSentAt === null ? null : this.#clock.now() - this.#pingSentAt;

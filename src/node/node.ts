@@ -183,8 +183,7 @@ export class Node extends TypedEmitter<NodeEvents> {
   }
   /** Whether the last heartbeat ping has gone without its pong for longer than usual (see pongOverdueMs). */
   get isPongOverdue(): boolean {
-    const waiting = this.awaitingPongMs;
-    return waiting !== null && waiting > pongOverdueMs(this.options.heartbeatMs, this.#latencyMs);
+    return this.#socket?.isPongOverdue ?? false;
   }
   /** Smoothed WebSocket ping round trip in ms, or null before the first pong. */
   get latencyMs(): number | null {

@@ -175,6 +175,25 @@ describe('Node against the emulator', () => {
     emulator.unfreeze();
   });
 
+  it('says a pong is overdue from the moment it is reported so, and no more once it comes', async () => {
+    // Read as "waiting longer than the overdue time", it was not yet when the event fired (CI, once).
+    const clock = new FakeClock();
+    const node = makeNode({ heartbeatMs: 1_000, clock });
+    await node.connect();
+    await waitFor(() => node.latencyMs !== null, { what: 'the first pong' });
+    emulator.withholdPongs();
+    const overdue = nextEvent(node, 'pongOverdue');
+    clock.advance(1_000); // a ping goes out
+    clock.advance(99);
+    expect(node.isPongOverdue).toBe(false);
+    clock.advance(1);
+    expect((await overdue).overdueMs).toBe(100);
+    expect(node.isPongOverdue).toBe(true);
+    emulator.withholdPongs(false);
+    await node.close();
+    expect(node.isPongOverdue).toBe(false);
+  });
+
   it('does not drop a node for the bot’s own lag: a pong waiting in the socket counts', async () => {
     // A bot busy for longer than a heartbeat (a GC pause, a burst of work: soak seed 35 dropped all
     // three nodes while restoring 1,000 players) has its heartbeat fire before it reads the pong
