@@ -451,7 +451,7 @@ export class Pool extends TypedEmitter<PoolEvents> {
     return [
       node.on('playerUpdate', (message) => {
         const player = this.#players.get(message.guildId);
-        if (player?.node === node) player.handleUpdate(message.state, node.localTimeOf(message.state.time));
+        if (player?.node === node) player.handleUpdate(message.state, node.playerUpdateAt);
         else if (player) this.#failover.strayCopy(node, player);
       }),
       node.on('event', (message) => {

@@ -85,6 +85,8 @@ export class Node extends TypedEmitter<NodeEvents> {
   #latencyMs: number | null = null;
   readonly #restLatency = new RestLatency();
   readonly #serverClock = new ServerClock();
+  /** When the last `playerUpdate`'s position was true, on this process's clock. */
+  #playerUpdateAt = 0;
   /** How long player requests took to reach the server and be handled (see `handledAt`). */
   readonly #wayThere = new RecentAverage();
   #heardAt: number | null = null;
@@ -226,6 +228,13 @@ export class Node extends TypedEmitter<NodeEvents> {
     const handled = Math.min(Math.max(at, sentAt), now);
     this.#wayThere.record(handled - sentAt, now);
     return handled;
+  }
+  /**
+   * @internal When the position of the `playerUpdate` being emitted was true, on this process's clock
+   * ({@link localTimeOf} of its `state.time`, computed once as the frame is read).
+   */
+  get playerUpdateAt(): number {
+    return this.#playerUpdateAt;
   }
   /**
    * When the node's clock read `serverTime` (a `playerUpdate`'s `state.time`), on this process's
@@ -425,6 +434,7 @@ export class Node extends TypedEmitter<NodeEvents> {
       switch (message.op) {
         case 'playerUpdate':
           this.#serverClock.observe(message.state.time, now);
+          this.#playerUpdateAt = this.#serverClock.toLocal(message.state.time, now);
           if (this.#resyncing === null) this.emit('playerUpdate', message);
           return;
         case 'event':
