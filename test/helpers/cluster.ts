@@ -6,6 +6,8 @@ import type { NodeOptions } from '../../src/node/node-options.js';
 import type { PoolOptions } from '../../src/pool/pool-options.js';
 import type { Track } from '../../src/protocol/track.js';
 import type { Player } from '../../src/player/player.js';
+import type { LavalinkEmulatorOptions } from '../../src/testing/index.js';
+import { FakeClock } from './fake-clock.js';
 
 export interface Cluster {
   emulators: LavalinkEmulator[];
@@ -141,4 +143,37 @@ export async function joinPlaying(
   const track = await longTrack(pool);
   const player = await pool.join({ guildId: guildId(i), channelId: channelId(i), node, play: track });
   return { player, track };
+}
+
+/**
+ * `count` emulators and a connected pool over them sharing one FakeClock, so no real time passes for
+ * positions: heartbeats and request timeouts long enough never to fire unless the test advances the
+ * clock that far. `close` stops both.
+ */
+export async function fakeClockPoolOver(
+  count: number,
+  emulatorOptions: LavalinkEmulatorOptions = {},
+): Promise<{ clock: FakeClock; emulators: LavalinkEmulator[]; pool: Pool; close(): Promise<void> }> {
+  const clock = new FakeClock();
+  const emulators = Array.from(
+    { length: count },
+    () => new LavalinkEmulator({ password: 'pw', now: () => clock.now(), ...emulatorOptions }),
+  );
+  await Promise.all(emulators.map((emulator) => emulator.start()));
+  const pool = poolOver(emulators, {
+    node: () => ({ heartbeatMs: 600_000, requestTimeoutMs: 60_000 }),
+    waitForAllNodes: true,
+    clock,
+  });
+  pool.on('error', () => undefined);
+  await pool.connect();
+  return {
+    clock,
+    emulators,
+    pool,
+    async close() {
+      await pool.close();
+      await Promise.all(emulators.map((emulator) => emulator.stop()));
+    },
+  };
 }

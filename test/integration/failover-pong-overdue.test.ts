@@ -27,11 +27,12 @@ afterEach(async () => {
   stop = undefined;
 });
 
-/** Two nodes, `count` players on node1. */
+/** `nodes` nodes (two by default), `count` players on node1. */
 async function cluster(
   count: number,
+  nodes = 2,
 ): Promise<{ emulators: LavalinkEmulator[]; pool: Pool; players: Player[] }> {
-  const { emulators, pool, close } = await connectedPoolOver(2, {
+  const { emulators, pool, close } = await connectedPoolOver(nodes, {
     node: () => ({ heartbeatMs: HEARTBEAT_MS }),
     failover: { probeTimeoutMs: PROBE_TIMEOUT_MS, resumeWaitMs: 2_000 },
   });
@@ -125,17 +126,7 @@ it('leaves players on a node that answers its other requests while the probe tim
 
 it('sends no moves to a node whose ping is overdue while another node can take them', async () => {
   // It may have frozen and its heartbeat has not said yet (soak seed 63).
-  const { emulators, pool, close } = await connectedPoolOver(3, {
-    node: () => ({ heartbeatMs: HEARTBEAT_MS }),
-    failover: { probeTimeoutMs: PROBE_TIMEOUT_MS, resumeWaitMs: 2_000 },
-  });
-  stop = close;
-  const track = await longTrack(pool);
-  const players = await Promise.all(
-    Array.from({ length: 20 }, (_, i) =>
-      pool.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
-    ),
-  );
+  const { emulators, pool, players } = await cluster(20, 3);
   const node2 = pool.getNode('node2')!;
   emulators[1]!.withholdPongs();
   await nextEvent(pool, 'nodePongOverdue', { filter: (e) => e.node === 'node2' });

@@ -5,11 +5,9 @@
  * seek forward by the time it took. Emulators and pool share a fake clock, so no real time passes.
  */
 import { afterEach, expect, it } from 'vitest';
-import { LavalinkEmulator } from '../../src/testing/index.js';
 import type { Pool } from '../../src/pool.js';
 import type { Track } from '../../src/protocol/track.js';
-import { FakeClock } from '../helpers/fake-clock.js';
-import { channelId, guildId, longTrack, poolOver } from '../helpers/cluster.js';
+import { channelId, fakeClockPoolOver, guildId, longTrack } from '../helpers/cluster.js';
 import { waitFor } from '../helpers/events.js';
 
 let stop: (() => Promise<void>) | undefined;
@@ -19,20 +17,9 @@ afterEach(async () => {
 });
 
 async function slowMoveToNode2(loadTrack: (pool: Pool) => Promise<Track> = longTrack) {
-  const clock = new FakeClock();
-  const emulators = [0, 1].map(() => new LavalinkEmulator({ password: 'pw', now: () => clock.now() }));
-  await Promise.all(emulators.map((e) => e.start()));
-  const pool = poolOver(emulators, {
-    node: () => ({ heartbeatMs: 600_000, requestTimeoutMs: 60_000 }),
-    waitForAllNodes: true,
-    clock,
-  });
-  pool.on('error', () => undefined);
-  stop = async () => {
-    await pool.close();
-    await Promise.all(emulators.map((e) => e.stop()));
-  };
-  await pool.connect();
+  const cluster = await fakeClockPoolOver(2);
+  stop = cluster.close;
+  const { clock, emulators, pool } = cluster;
   const player = await pool.join({
     guildId: guildId(1),
     channelId: channelId(1),

@@ -29,13 +29,18 @@ async function cluster(
   count: number,
   heartbeatMs: number,
   maxConcurrency: number,
+  {
+    clock,
+    timeoutsMs = { probe: 100, request: 10_000 },
+  }: { clock?: FakeClock; timeoutsMs?: { probe: number; request: number } } = {},
 ): Promise<{ emulators: LavalinkEmulator[]; pool: Pool; players: Player[] }> {
   const emulators = [0, 1, 2].map(() => new LavalinkEmulator({ password: 'pw' }));
   await Promise.all(emulators.map((emulator) => emulator.start()));
   const pool = poolOver(emulators, {
-    node: () => ({ heartbeatMs, requestTimeoutMs: 10_000 }),
+    node: () => ({ heartbeatMs, requestTimeoutMs: timeoutsMs.request }),
     waitForAllNodes: true,
-    failover: { probeTimeoutMs: 100, resumeWaitMs: 20, concurrency: 10, maxConcurrency },
+    failover: { probeTimeoutMs: timeoutsMs.probe, resumeWaitMs: 20, concurrency: 10, maxConcurrency },
+    ...(clock ? { clock } : {}),
   });
   pool.on('error', () => undefined);
   stop = async () => {
@@ -52,14 +57,20 @@ async function cluster(
   return { emulators, pool, players };
 }
 
-it('moves aimed at a node that freezes go to the next node once its heartbeat finds it', async () => {
-  const { emulators, pool, players } = await cluster(40, 100, 10);
-  const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
+/** Freezes node2, kills node1 and resolves with the failover's end; some moves were aimed at node2. */
+async function failoverWithNode2Frozen(emulators: LavalinkEmulator[], pool: Pool) {
   const end = nextEvent(pool, 'failoverEnd', { timeoutMs: 15_000 });
   emulators[1]!.freeze();
   await emulators[0]!.kill();
-  const { moved, parked, durationMs } = await end;
-  expect(emulators[1]!.requestCount('player')).toBeGreaterThan(0); // some moves were aimed at node2
+  const result = await end;
+  expect(emulators[1]!.requestCount('player')).toBeGreaterThan(0);
+  return result;
+}
+
+it('moves aimed at a node that freezes go to the next node once its heartbeat finds it', async () => {
+  const { emulators, pool, players } = await cluster(40, 100, 10);
+  const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
+  const { moved, parked, durationMs } = await failoverWithNode2Frozen(emulators, pool);
   expect(moved).toBe(40);
   expect(parked).toBe(0);
   expect(durationMs).toBeLessThan(3_000); // not the 10 s request timeout
@@ -98,11 +109,7 @@ it('gives up the moves hanging on a node that froze and sends them to the next n
   // after their own node failed. Here the heartbeat would take 10 s, and so would the request timeout.
   const { emulators, pool, players } = await cluster(40, 10_000, 10);
   const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
-  const end = nextEvent(pool, 'failoverEnd', { timeoutMs: 15_000 });
-  emulators[1]!.freeze();
-  await emulators[0]!.kill();
-  const { moved, parked, durationMs } = await end;
-  expect(emulators[1]!.requestCount('player')).toBeGreaterThan(0); // some moves were aimed at node2
+  const { moved, parked, durationMs } = await failoverWithNode2Frozen(emulators, pool);
   expect(moved).toBe(40);
   expect(parked).toBe(0);
   expect(durationMs).toBeLessThan(1_500);
@@ -114,26 +121,10 @@ it('gives up the moves to a stalled target at once when its heartbeat ping is ov
   // Silent over REST and over the socket: frozen, not far away. Fake clock: the stall threshold
   // is 250 ms, and the moves are given up before twice that.
   const clock = new FakeClock();
-  const emulators = [0, 1, 2].map(() => new LavalinkEmulator({ password: 'pw' }));
-  await Promise.all(emulators.map((emulator) => emulator.start()));
-  const pool = poolOver(emulators, {
-    node: () => ({ heartbeatMs: 300, requestTimeoutMs: 60_000 }),
-    waitForAllNodes: true,
-    failover: { probeTimeoutMs: 60_000, resumeWaitMs: 20, concurrency: 10 },
+  const { emulators, pool, players } = await cluster(20, 300, 1_000, {
     clock,
+    timeoutsMs: { probe: 60_000, request: 60_000 },
   });
-  pool.on('error', () => undefined);
-  stop = async () => {
-    await pool.close();
-    await Promise.all(emulators.map((emulator) => emulator.stop()));
-  };
-  await pool.connect();
-  const track = await longTrack(pool);
-  const players = await Promise.all(
-    Array.from({ length: 20 }, (_, i) =>
-      pool.join({ guildId: guildId(i), channelId: channelId(i), node: 'node1', play: track }),
-    ),
-  );
   const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
   await waitFor(() => node2.awaitingPongMs === null && node3.awaitingPongMs === null, { what: 'pongs' });
   emulators[1]!.freeze();
