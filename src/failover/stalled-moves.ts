@@ -83,7 +83,7 @@ export class StalledMoves {
   }
 
   /** Whether `target` had its moves given up and has not been heard from since. */
-  isAvoided(target: Node): boolean {
+  #isAvoided(target: Node): boolean {
     const at = this.#abandonedAt.get(target);
     if (at === undefined) return false;
     if (target.isReady && (target.heardAt ?? -Infinity) <= at) return true;
@@ -93,7 +93,7 @@ export class StalledMoves {
 
   /** The targets whose moves were given up and that were not heard from since. */
   avoided(): Node[] {
-    return [...this.#abandonedAt.keys()].filter((target) => this.isAvoided(target));
+    return [...this.#abandonedAt.keys()].filter((target) => this.#isAvoided(target));
   }
 
   /** Stops watching (the pool closes). Moves in flight are left to their own end. */
