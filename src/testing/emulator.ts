@@ -12,6 +12,7 @@ import { resolveEmulatorOptions } from './options.js';
 import type { EmulatorStatsOptions, LavalinkEmulatorOptions, ResolvedEmulatorOptions } from './options.js';
 import type { EmulatedPlayer } from './player.js';
 import { createRequestListener } from './rest-server.js';
+import type { PendingRequest } from './rest-server.js';
 import { emitTrackException, emitTrackStuck, emitVoiceClosed } from './scripted-events.js';
 import type { TrackExceptionOptions } from './scripted-events.js';
 import type { EmulatedSession } from './session.js';
@@ -69,6 +70,7 @@ export class LavalinkEmulator {
   private readonly listener: HttpListener;
   private readonly gateway: WebSocketGateway;
   private readonly counts = new Map<string, number>();
+  private readonly pending = new Set<PendingRequest>();
   private epoch = 0;
   private boundPort = 0;
 
@@ -83,7 +85,11 @@ export class LavalinkEmulator {
       count: (route: string) => this.counts.set(route, (this.counts.get(route) ?? 0) + 1),
     };
     this.gateway = new WebSocketGateway(shared);
-    const onRequest = createRequestListener({ ...shared, env: { node: this.node, options: this.options } });
+    const onRequest = createRequestListener({
+      ...shared,
+      env: { node: this.node, options: this.options },
+      pending: this.pending,
+    });
     this.listener = new HttpListener(onRequest, this.gateway.onUpgrade);
   }
 
@@ -277,6 +283,14 @@ export class LavalinkEmulator {
     let total = 0;
     for (const count of this.counts.values()) total += count;
     return total;
+  }
+
+  /**
+   * REST requests received and not answered yet, oldest first: held by a freeze, waiting out the
+   * latency, or being handled. A test can tell which requests a frozen server is sitting on.
+   */
+  pendingRequests(): PendingRequest[] {
+    return [...this.pending];
   }
 
   /** Requests per route name. */

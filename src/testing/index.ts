@@ -9,6 +9,7 @@ export type { EmulatedSessionInfo, RestartOptions } from './emulator.js';
 export { DEFAULT_EMULATOR_OPTIONS, DEFAULT_SOURCE_MANAGERS } from './options.js';
 export type { EmulatorStatsOptions, LavalinkEmulatorOptions } from './options.js';
 export type { FailRequestsOptions } from './faults.js';
+export type { PendingRequest } from './rest-server.js';
 export type { TrackExceptionOptions } from './scripted-events.js';
 export { loadTracks as loadCatalogueTracks } from './catalogue.js';
 export type { CatalogueOptions } from './catalogue.js';

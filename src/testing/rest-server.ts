@@ -23,6 +23,16 @@ export interface RestServerContext {
   /** Changes when the process dies or stops; requests of an older epoch are dropped. */
   epoch(): number;
   count(route: string): void;
+  /** Requests received and not answered yet; each is in it from arrival to its end. */
+  readonly pending: Set<PendingRequest>;
+}
+
+/** A request the emulator has received and not answered yet (see `LavalinkEmulator.pendingRequests`). */
+export interface PendingRequest {
+  readonly method: string;
+  readonly path: string;
+  /** `performance.now()` of its arrival. */
+  readonly receivedAt: number;
 }
 
 /** Builds the `request` listener of the emulator's HTTP server. */
@@ -30,10 +40,19 @@ export function createRequestListener(
   ctx: RestServerContext,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    handle(ctx, req, res).catch((error: unknown) => {
-      // A handler bug must still answer (500), as Spring would, and never crash the test process.
-      if (!res.headersSent && !res.destroyed) writeError(res, 500, String(error), req.url ?? '/', false, ctx);
-    });
+    const pending: PendingRequest = {
+      method: req.method ?? 'GET',
+      path: (req.url ?? '/').split('?', 1)[0]!,
+      receivedAt: performance.now(),
+    };
+    ctx.pending.add(pending);
+    handle(ctx, req, res)
+      .catch((error: unknown) => {
+        // A handler bug must still answer (500), as Spring would, and never crash the test process.
+        if (!res.headersSent && !res.destroyed)
+          writeError(res, 500, String(error), req.url ?? '/', false, ctx);
+      })
+      .finally(() => ctx.pending.delete(pending));
   };
 }
 

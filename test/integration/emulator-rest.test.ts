@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeTrack } from '../../src/protocol/track-codec.js';
 import { LavalinkEmulator } from '../../src/testing/index.js';
 import type { LavalinkEmulatorOptions } from '../../src/testing/index.js';
-import { RawClient, encodedOf, rest } from './emulator-harness.js';
+import { RawClient, encodedOf, rest, waitUntil } from './emulator-harness.js';
 
 let emulator: LavalinkEmulator;
 let client: RawClient & { sessionId: string };
@@ -297,5 +297,19 @@ describe('LavalinkEmulator scripted failures and counters', () => {
     expect(emulator.counters()).toEqual({ version: 2, player: 1, unknown: 1 });
     emulator.resetCounters();
     expect(emulator.requestCount()).toBe(0);
+  });
+
+  it('lists the requests it has not answered yet: held by a freeze until the thaw', async () => {
+    expect(emulator.pendingRequests()).toEqual([]);
+    emulator.freeze();
+    const path = `/v4/sessions/${client.sessionId}/players/1`;
+    const answer = rest(emulator, 'PATCH', `${path}?noReplace=false`, { volume: 5 });
+    await waitUntil(() => emulator.pendingRequests().length === 1);
+    expect(emulator.pendingRequests()).toEqual([
+      { method: 'PATCH', path, receivedAt: expect.any(Number) as number },
+    ]);
+    emulator.unfreeze();
+    expect((await answer).status).toBe(200);
+    expect(emulator.pendingRequests()).toEqual([]);
   });
 });
