@@ -20,6 +20,7 @@ const KINDS = [
   'destroyed',
   'resumed with it on the server',
   'restored from the store',
+  'move failed',
 ] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -71,6 +72,17 @@ export class GuildTrace {
       pool.on('nodeDisconnect', ({ node, code, reason }) =>
         this.addPool(`disconnect ${node}: ${code} ${reason}`),
       ),
+      // The failover's few debug lines: a move that failed on its target (and goes on to the next),
+      // moves given up on a target that stopped answering, probes.
+      pool.on('debug', ({ scope, message, data }) => {
+        if (scope !== 'failover') return;
+        if (message.startsWith('move failed')) {
+          const player = pool.getPlayer(String(data?.guildId));
+          if (player) this.add('move failed', player, '', String(data?.node));
+        } else if (message.startsWith('giving up') || message.startsWith('probe')) {
+          this.addPool(`${message}: ${String(data?.node)}`);
+        }
+      }),
     ];
     return () => offs.forEach((off) => off());
   }

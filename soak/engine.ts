@@ -241,17 +241,19 @@ export class SoakRun {
 
   /**
    * A failure: the observer takes the guilds it silenced, then asks the bot which guilds it has on
-   * that node, to restart the clock of those caught mid-move (see {@link Observer.caughtMidMove}).
-   * While a killed or frozen node stays down, the bot is asked again every {@link PLACED_ON_POLL_MS}
-   * for up to the deadline: until it notices, it may still send players to a frozen node, whose
-   * failure is then theirs.
+   * that node, and the node which player updates it holds unanswered (moves on their way there when
+   * it froze), to restart the clock of those caught mid-move (see {@link Observer.caughtMidMove}).
+   * While a killed or frozen node stays down, both are asked again every {@link PLACED_ON_POLL_MS}
+   * for up to the deadline: until it notices, the bot may still send players to a frozen node,
+   * whose failure is then theirs.
    */
   #failed(failure: NodeFailure): void {
     this.#observer.failure(failure);
     const ask = (): void => {
       if (!this.#bot.isUp) return; // the clocks restart when the bot is back
+      const arriving = this.fleet.guildsArriving(failure.node, failure.sessionId);
       this.#bot.placedOn(failure.node, failure.sessionId).then(
-        (guildIds) => this.#observer.caughtMidMove(failure, guildIds),
+        (guildIds) => this.#observer.caughtMidMove(failure, [...guildIds, ...arriving]),
         () => undefined, // the bot went down meanwhile
       );
       const since = performance.now() - failure.at;

@@ -19,6 +19,9 @@ export interface NodeFailure {
   cause: string;
 }
 
+/** A player's REST path: session and guild. */
+const PLAYER_PATH = /^\/v4\/sessions\/([^/]+)\/players\/([^/]+)$/;
+
 export class SoakFleet {
   readonly #fleet: DemoFleet;
   readonly #frozen = new Set<string>();
@@ -73,6 +76,21 @@ export class SoakFleet {
   /** Every playing player of every running server (frozen ones included), by guild. */
   audible(): Map<string, AudiblePlayer[]> {
     return this.#fleet.audible();
+  }
+
+  /**
+   * Guilds with a player update the node has received and not answered (held by a freeze, waiting
+   * out latency): on their way there. Of one session, or of all with `sessionId` null.
+   */
+  guildsArriving(identifier: string, sessionId: string | null): string[] {
+    if (!this.isUp(identifier)) return [];
+    const guilds: string[] = [];
+    for (const { method, path } of this.emulator(identifier).pendingRequests()) {
+      const match = PLAYER_PATH.exec(path);
+      if (method === 'PATCH' && match && (sessionId === null || match[1] === sessionId))
+        guilds.push(match[2]!);
+    }
+    return guilds;
   }
 
   /** The sessions of a node that have a client socket attached. */

@@ -6,8 +6,9 @@
  *   until each plays again on a live node. The clock starts at the failure, or when the bot is back
  *   if the bot was down (a stopped bot cannot fail over); failures during which no node could take
  *   players (each killed, frozen or refusing handshakes) are exempt. A guild still silent from an
- *   earlier failure that the bot was moving to the node that fails now (it asks the bot, see
- *   {@link Observer.caughtMidMove}) has a new node, and that node's failure starts its clock again.
+ *   earlier failure that the bot was moving to the node that fails now (the bot has it there, or
+ *   the node holds its re-creation unanswered, see {@link Observer.caughtMidMove}) has a new node,
+ *   and that node's failure starts its clock again.
  * - position error after a move: when a guild shows up in a server session it was never seen in,
  *   its position there is compared with where its last observed player would be now (position plus
  *   the time since: nothing is paused or sped up in the soak). Moves where the track would have

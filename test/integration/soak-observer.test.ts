@@ -11,6 +11,7 @@ import { buildCatalogue } from '../../soak/guilds.js';
 import { Observer } from '../../soak/observer.js';
 import { Prng } from '../../soak/prng.js';
 import type { Track } from '../../src/index.js';
+import { waitUntil } from './emulator-harness.js';
 
 const DEADLINE_MS = 2_000;
 const CAUGHT = '1300000000000000001';
@@ -119,6 +120,23 @@ describe('soak observer: time to a live node', () => {
 
     expect(observer.guildsCaughtMidMove).toBe(0);
     expect(observer.lateRecoveries).toEqual([expect.objectContaining({ guildId: CAUGHT, cause: 'kill' })]);
+  });
+});
+
+describe('soak fleet: guilds on their way to a node', () => {
+  it('names the guilds whose re-creation a frozen node holds, of the session asked for', async () => {
+    const [first, second] = await Promise.all(['node-1', 'node-1'].map(sessionOn));
+    const emulator = fleet.emulator('node-1');
+    await fleet.apply({ kind: 'freeze', node: 0 }, () => undefined);
+    // Held by the freeze: a move of CAUGHT into the first session, a deletion of OTHER.
+    const held = [request('node-1', first!, CAUGHT, 'PATCH'), request('node-1', second!, OTHER, 'DELETE')];
+    await waitUntil(() => emulator.pendingRequests().length === 2);
+    expect(fleet.guildsArriving('node-1', null)).toEqual([CAUGHT]);
+    expect(fleet.guildsArriving('node-1', first!)).toEqual([CAUGHT]);
+    expect(fleet.guildsArriving('node-1', second!)).toEqual([]);
+    await fleet.apply({ kind: 'unfreeze', node: 0 }, () => undefined);
+    await Promise.all(held);
+    expect(fleet.guildsArriving('node-1', null)).toEqual([]);
   });
 });
 
