@@ -7,10 +7,11 @@
  * seeds 41 and 46: the moves caught on a node frozen 0.2 s into the failover were re-sent 0.9 s later,
  * and their players were back 2.1 to 2.6 s after their own node failed).
  *
- * So once a target has been silent for twice its stall threshold and another node can take its
- * players, its moves are aborted, and each goes on to the next node as after any failed request. The
- * target is avoided from then on, while another node can take players, until it is heard from again
- * (a frame, a pong, any REST answer). A request given up this way may still be applied when the node
+ * So once a target has been silent for twice its stall threshold (four times if its socket is heard
+ * from meanwhile: only its REST is slow) and another node can take its players, its moves are
+ * aborted, and each goes on to the next node as after any failed request. The target is avoided
+ * from then on, while another node can take players, until it is heard from again (a frame, a pong,
+ * any REST answer). A request given up this way may still be applied when the node
  * thaws: the copy it leaves is deleted as any other (a stray copy's event, a read-back, or the
  * resume's clean-up).
  *
@@ -32,6 +33,16 @@ export const STALL_CHECK_MS = 50;
  * as well is given up at once: the socket is as silent as REST.
  */
 export const GIVE_UP_FACTOR = 2;
+
+/**
+ * A target heard from over its socket while its moves are silent (a pong, a frame) is alive: its
+ * REST is slow (a latency spike, a queue), and its moves are most likely on their way. They are given
+ * up only after this many times its stall threshold: sent elsewhere earlier, they start a whole new
+ * round trip, to a node that may fail in turn (soak seed 46: moves given up on a node answering 0.7 s
+ * late went to one that froze a moment later, and came back to the first 1 s later than they would
+ * have landed there).
+ */
+export const GIVE_UP_ALIVE_FACTOR = 4;
 
 interface Watched {
   /** Aborts the moves to the target: on a stall, or when its connection is lost. */
@@ -108,9 +119,7 @@ export class StalledMoves {
     this.#timer = undefined;
     const now = this.#host.clock.now();
     const stalled = new Set(this.#stalls.stalled(now));
-    const givingUp = this.#stalls.stalled(now, GIVE_UP_FACTOR);
-    for (const target of stalled)
-      if (target.isPongOverdue && !givingUp.includes(target)) givingUp.push(target);
+    const givingUp = [...stalled].filter((target) => this.#givesUp(target, now));
     for (const target of givingUp) {
       const player = this.#stalls.oldestMove(target);
       if (player === undefined || !this.#watched.has(target)) continue;
@@ -127,6 +136,13 @@ export class StalledMoves {
       controller.abort(new Error(`node ${target.identifier} stopped answering during a failover`));
     }
     if (this.#stalls.busy) this.#timer = this.#host.clock.setTimeout(() => this.#check(), STALL_CHECK_MS);
+  }
+
+  /** Whether the moves to `target`, a stalled target, are given up now (see {@link GIVE_UP_FACTOR}). */
+  #givesUp(target: Node, now: number): boolean {
+    if (target.isPongOverdue) return true;
+    const heardSinceSilent = (target.heardAt ?? -Infinity) > (this.#stalls.silentSince(target) ?? Infinity);
+    return this.#stalls.isStalled(target, now, heardSinceSilent ? GIVE_UP_ALIVE_FACTOR : GIVE_UP_FACTOR);
   }
 
   #unwatch(target: Node): void {

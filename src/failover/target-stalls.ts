@@ -78,11 +78,19 @@ export class TargetStalls<Target, Move> {
 
   /** Whether `target` has moves in flight and has not answered one for its threshold (times `factor`). */
   isStalled(target: Target, now: number, factor = 1): boolean {
+    const since = this.silentSince(target);
+    return since !== undefined && now - since > factor * this.#thresholdMs(target);
+  }
+
+  /**
+   * Since when `target` has answered none of the moves in flight to it: the last answer, or the
+   * oldest move's start if none came since; undefined with no move in flight.
+   */
+  silentSince(target: Target): number | undefined {
     const pending = this.#pending.get(target);
-    if (!pending) return false;
+    if (!pending) return undefined;
     const oldest = pending.values().next().value as number;
-    const since = Math.max(oldest, this.#answeredAt.get(target) ?? oldest);
-    return now - since > factor * this.#thresholdMs(target);
+    return Math.max(oldest, this.#answeredAt.get(target) ?? oldest);
   }
 
   /** How many moves are in flight to stalled targets. */
