@@ -23,9 +23,13 @@
  * limit is the number of moves that keeps the CPU busy through their latency: `moveMs / MOVE_COST_MS`.
  *
  * Each target has its own quickest move, and the time one move takes is their mean, weighed by the
- * moves each target took: when players go to a quick node and a slow one at once, the slow one's
- * latency must be covered too. With the quickest figure of all, a node that answered in 5 ms set the
- * limit for moves to one 300 ms away, 50 at a time (soak seed 1207: 1,000 players, 2.6 s).
+ * moves each target took among the last {@link RECENT_MOVES}: when players go to a quick node and a
+ * slow one at once, the slow one's latency must be covered too. With the quickest figure of all, a
+ * node that answered in 5 ms set the limit for moves to one 300 ms away, 50 at a time (soak seed
+ * 1207: 1,000 players, 2.6 s). Only recent moves weigh: a target that takes no more (it failed, froze,
+ * or is avoided) stops diluting the figure of the one left. Weighed by every move of the run, 350
+ * quick moves to a node that froze kept the limit at a fifth of what the moves left, all bound for a
+ * node 0.7 s away, needed (soak seed 46: 440 players still waiting 2.4 s after their node froze).
  *
  * Known limit: one limit serves every target, so moves to the quick node run as many at once as the
  * mix needs. A target that stops answering altogether is another matter: see target-stalls.ts.
@@ -42,12 +46,17 @@ export const MOVE_TARGET_MS = 250;
 export const MOVE_COST_MS = 0.4;
 /** How often the limit is looked at again while no move answers. */
 export const MOVE_TICK_MS = 50;
+/** How many of the last moves weigh each target's quickest move (see {@link MoveConcurrency}). */
+export const RECENT_MOVES = 100;
 /** The adaptive limit of one failover (or one retry of parked players). */
 export class MoveConcurrency {
   readonly #floor: number;
   readonly #ceiling: number;
-  /** Per target: its quickest move and how many moves it took. */
+  /** Per target: its quickest move, and how many of the last {@link RECENT_MOVES} moves it took. */
   readonly #targets = new Map<unknown, { quickestMs: number; moves: number }>();
+  /** The targets of the last {@link RECENT_MOVES} moves, a ring. */
+  readonly #recent: unknown[] = [];
+  #next = 0;
 
   constructor(floor: number, ceiling: number) {
     this.#floor = floor;
@@ -66,6 +75,13 @@ export class MoveConcurrency {
     else {
       seen.quickestMs = Math.min(seen.quickestMs, durationMs);
       seen.moves += 1;
+    }
+    if (this.#recent.length < RECENT_MOVES) this.#recent.push(target);
+    else {
+      const dropped = this.#targets.get(this.#recent[this.#next])!;
+      dropped.moves -= 1;
+      this.#recent[this.#next] = target;
+      this.#next = (this.#next + 1) % RECENT_MOVES;
     }
   }
 

@@ -4,6 +4,7 @@ import {
   MOVE_TARGET_MS,
   MOVE_TICK_MS,
   MoveConcurrency,
+  RECENT_MOVES,
   runAdaptive,
 } from '../../../src/failover/move-concurrency.js';
 import { DEFAULT_NODE_REST_OPTIONS } from '../../../src/node/node-rest-options.js';
@@ -51,6 +52,24 @@ describe('MoveConcurrency', () => {
     const moveMs = (5 * 10 + 300 * 10) / 20;
     expect(limit.limit(1_000, 0)).toBe(Math.ceil((1_000 * moveMs) / (1_000 * MOVE_COST_MS)));
     expect(limit.limit(1_000, 0)).toBeGreaterThan(300);
+  });
+
+  it('weighs only the recent moves: a target that takes no more stops diluting the one left', () => {
+    // Soak seed 46: 350 quick moves to a node that then froze kept the limit low for the 600 left,
+    // all bound for a node 0.7 s away.
+    const quick = {};
+    const slow = {};
+    const limit = new MoveConcurrency(50, 1_000);
+    for (let i = 0; i < 350; i++) limit.observe(5, quick);
+    for (let i = 0; i < 20; i++) limit.observe(700, slow);
+    const mixed = (5 * (RECENT_MOVES - 20) + 700 * 20) / RECENT_MOVES;
+    expect(limit.limit(600, 0)).toBe(Math.ceil((600 * mixed) / MOVE_TARGET_MS));
+    for (let i = 0; i < RECENT_MOVES; i++) limit.observe(700, slow);
+    expect(limit.limit(600, 0)).toBe(1_000); // 600 × 700 ms / 250 ms, over the ceiling
+    limit.observe(5, quick); // the quick one back: its quickest move is remembered
+    expect(limit.limit(600, 0)).toBe(
+      Math.min(1_000, Math.ceil((600 * (5 + 700 * 99)) / 100 / MOVE_TARGET_MS)),
+    );
   });
 
   it('uses the age of the oldest move in flight before any move answered', () => {
