@@ -54,6 +54,13 @@ export type Playable = Track | { encoded: string; userData?: JsonObject } | stri
 const SLOW_RECREATE_MS = 300;
 /** A catch-up seek this close to the end of a track (or closer than its re-creation took) is left out. */
 const SEEK_END_MARGIN_MS = 1_000;
+/**
+ * A re-creation does not start a track with less than this left (ms): it starts the next one (see
+ * {@link Player.recreateOn}). Not scaled by the way there: that figure can be stale (a latency spike
+ * that just ended), and the catch-up already counts it once (soak seed 63: with twice the way there
+ * as the margin, a move cut 1.5 s off a track's end).
+ */
+const RECREATE_TAIL_MS = 150;
 
 export interface PlayOptions {
   /** Start position in ms. @defaultValue 0 */
@@ -396,9 +403,13 @@ export class Player {
    * `signal` gives the request up: by default when the node leaves `connected`.
    */
   async recreateOn(node: Node, signal: AbortSignal = node.connectionSignal): Promise<void> {
-    // Where playback will be when the request reaches the node: tracks that end before then are over.
+    // Where playback will be when the request reaches the node: tracks that end before then are over,
+    // and so is one that would have only its last moments left there. Started, it would end at once,
+    // and the next track would wait for its end event to come back and for the request to go there:
+    // a gap of a round trip for a few ms of music (soak seeds 46, 59, 63: 0.8 to 1.2 s of silence
+    // after moves that arrived 7 to 37 ms before their track's end, on a node far away).
     const arrival = this.#host.clock.now() + this.#aheadOn(node);
-    this.#catchUp(arrival);
+    this.#catchUp(arrival, RECREATE_TAIL_MS);
     const voice = this.voice.toLavalink();
     const body: UpdatePlayerRequest = {
       volume: this.#volume,
@@ -515,10 +526,11 @@ export class Player {
    * way there for the next track (soak seed 2: 0.6 s under a latency spike); the re-creation starts
    * the next track itself, at its offset. Unless the player was restored (its tracks ended while the
    * bot was down), the end of the track that was playing is reported (`trackEnd`, `finished`) once
-   * the re-creation is answered.
+   * the re-creation is answered. A track with less than `tailMs` left at `arrival` counts as over too,
+   * and the next one starts at its beginning.
    */
-  #catchUp(arrival: number): void {
-    const overrun = estimateOverrun(
+  #catchUp(arrival: number, tailMs = 0): void {
+    const overrunWithTail = estimateOverrun(
       {
         track: this.#track,
         position: this.#anchorPosition,
@@ -526,10 +538,11 @@ export class Player {
         paused: this.#paused,
         endTime: this.#endTime,
       },
-      arrival,
+      arrival + tailMs,
       this.#speed,
     );
-    if (overrun === null) return;
+    if (overrunWithTail === null) return;
+    const overrun = Math.max(0, overrunWithTail - tailMs * this.#speed);
     // A restored player's track ended while the bot was down: no event for it, as for the ones after.
     if (this.#restored === null) this.#endedUnseen ??= this.#track;
     this.#trackFailed = false;

@@ -27,9 +27,9 @@ it('a track that ends on the new node before the move is answered: the next trac
     play: short.data,
   });
   player.queue.add(next);
-  await player.seek(3_950);
+  await player.seek(3_750); // 250 ms left: enough to be started on node2 (see the next tests)
   const node2 = pool.getNode('node2')!;
-  emulators[1]!.setLatency({ restReplyMs: 200 }); // the answer comes after the track ended there
+  emulators[1]!.setLatency({ restReplyMs: 400 }); // the answer comes after the track ended there
   const started = nextEvent(pool, 'trackStart', {
     filter: ({ track }) => track.info.identifier === next.info.identifier,
   });
@@ -79,4 +79,34 @@ it('a track that would end before the move reaches the new node: the move starts
   expect(player.track?.info.identifier).toBe(next.info.identifier);
   expect(player.queue.history.at(-1)?.info.identifier).toBe('endsoon02');
   expect(player.position).toBeLessThan(1_000);
+});
+
+it('a track with only its last moments left when the move arrives: the move starts the next track', async () => {
+  // Soak seeds 46, 59 and 63: moves that arrived 7 to 37 ms before their track's end started it there;
+  // it ended at once, and the next track waited for the end event to come back and its request to go
+  // there, on a node 0.5-0.8 s away: a second of silence for a few ms of music.
+  const { emulators, pool, close } = await connectedPoolOver(2);
+  stop = close;
+  const short = await pool.load('emulator:track?title=Short&length=30000&id=endsoon03');
+  if (short.loadType !== 'track') throw new Error('no short track');
+  const next = await longTrack(pool);
+  const player = await pool.join({
+    guildId: guildId(1),
+    channelId: channelId(1),
+    node: 'node1',
+    play: short.data,
+  });
+  player.queue.add(next);
+  const node2 = pool.getNode('node2')!;
+  await player.seek(29_960); // 40 ms left, and node2 a few ms away
+  const before = emulators[1]!.requestCount('player');
+  const ended = nextEvent(pool, 'trackEnd');
+  await player.moveTo(node2);
+  // One request, with the next track from its start.
+  expect(emulators[1]!.requestCount('player') - before).toBe(1);
+  const onNode2 = emulators[1]!.player(node2.sessionId!, player.guildId);
+  expect(onNode2?.track?.info.identifier).toBe(next.info.identifier);
+  expect(onNode2!.state.position).toBeLessThan(500);
+  expect(await ended).toMatchObject({ track: { info: { identifier: 'endsoon03' } }, reason: 'finished' });
+  expect(player.track?.info.identifier).toBe(next.info.identifier);
 });
