@@ -52,12 +52,12 @@ export type ResolvedSoakOptions = Readonly<
 /** The bot's tuning: heartbeats and probes short enough to find a dead or frozen node in about a second. */
 export const DEFAULT_BOT_TUNING: BotTuning = Object.freeze({
   node: {
-    heartbeatMs: 400,
+    heartbeatMs: 300,
     requestTimeoutMs: 2_000,
     reconnect: { baseDelayMs: 100, maxDelayMs: 1_000 },
     resume: { enabled: true, timeoutMs: 60_000 },
   },
-  failover: { probeTimeoutMs: 300, resumeWaitMs: 1_500 },
+  failover: { probeTimeoutMs: 150, resumeWaitMs: 1_500 },
   stateSaveIntervalMs: 1_000,
   // Scaled like the rest: within the checkpoint's settle time, a player lost silently is played again.
   syncIntervalMs: 5_000,
