@@ -46,6 +46,12 @@ export interface PlayerHost {
   markDirty(player: Player): void;
 }
 
+/** The server's `time` in a player it answered with, or -Infinity when it sent none (0, garbage). */
+function serverTimeOf(reply: LavalinkPlayer | null): number {
+  const time = reply?.state.time;
+  return typeof time === 'number' && Number.isFinite(time) && time > 0 ? time : -Infinity;
+}
+
 /** Something to play: a loaded track, an encoded track, or a query that is loaded first. */
 export type Playable = Track | { encoded: string; userData?: JsonObject } | string;
 
@@ -120,6 +126,11 @@ export class Player {
   #voiceRecoveries = 0;
   #trackFailed = false;
   #trackChangedAt = -Infinity;
+  /**
+   * The server's `time` in the answer to the request that started the current track on its node (a
+   * play, a re-creation): its `playerUpdate`s stamped earlier are about the track before.
+   */
+  #startedOnServerAt = -Infinity;
   /** When the request that (re-)created the player on its node was sent (moves, re-creations). */
   #placedAt = -Infinity;
   #idleTimer: TimerHandle | undefined;
@@ -446,6 +457,7 @@ export class Player {
     // Lavalink started the track while handling the request: between sending and the reply, when its
     // clock says (the middle if it is not known yet).
     const handledAt = node.handledAt(sentAt, reply.state.time);
+    this.#startedOnServerAt = serverTimeOf(reply);
     // Unless the track ended there meanwhile and the next one started: this position belongs to the old one.
     if (this.#trackChanges === trackChanges) {
       this.#anchor(position, handledAt);
@@ -647,7 +659,18 @@ export class Player {
     // track and position 0, before the track starts. That is not where playback is: the answer
     // anchors the position. Taken as it came, a save meanwhile stored position 0, and the next
     // restart re-created the track from its start (soak seed 9: 23 s behind).
-    if (this.#recreating > 0) {
+    // An update handled while the request that starts a track is on its way, or stamped before the
+    // server started the track (its answer's `time`, on the same server clock) or before the track
+    // changed here, is about the track before: REST overtakes a slow socket, and the next track can
+    // be started (a skip, a read-back that found the track over) before an update already sent
+    // arrives. Taken as it came, it set the new track to the old one's position, and a save stored
+    // that (soak seed 72: a restored track 19 s ahead). The answer anchors the track instead.
+    if (
+      this.#recreating > 0 ||
+      this.#starting !== null ||
+      state.time <= this.#startedOnServerAt ||
+      at < this.#trackChangedAt
+    ) {
       this.#connected = state.connected;
       this.#ping = state.ping;
     } else this.#applyState(state, at);
@@ -868,7 +891,9 @@ export class Player {
   ): Promise<LavalinkPlayer | null> {
     this.#starting = track;
     try {
-      return await this.#update(body, noReplace);
+      const reply = await this.#update(body, noReplace);
+      if (this.#starting === track) this.#startedOnServerAt = serverTimeOf(reply);
+      return reply;
     } finally {
       if (this.#starting === track) this.#starting = null;
     }
