@@ -13,7 +13,12 @@
  * (the mean, or a recent window) would count the server's own queue, and on a CPU-bound node more
  * moves at once make that queue longer, which would raise the limit again, and so on. Before any
  * move has answered it is how long the oldest one has been in flight, so a latency spike is seen
- * after a tick, not after a whole round trip. The result is clamped to `[concurrency, maxConcurrency]`;
+ * after a tick, not after a whole round trip. A spike that begins mid-failover is seen when the moves
+ * in flight have gone without any answer for longer than a target takes to count as stalled
+ * ({@link STALL_MIN_MS}): the time one move takes is then at least that silence (soak seed 46: a node
+ * answering in 9 ms went 0.7 s away just after the failover began, and 560 players went there 50 at
+ * a time). Not sooner: a target that froze is avoided only once stalled, and moves started before
+ * would be sent there too. A CPU-bound node answers all along: no silence. The result is clamped to `[concurrency, maxConcurrency]`;
  * each node's `maxSockets` caps what really goes out to it.
  *
  * The time the rest should take is never below what their CPU needs ({@link MOVE_COST_MS} each, the
@@ -35,6 +40,7 @@
  * mix needs. A target that stops answering altogether is another matter: see target-stalls.ts.
  */
 import type { Clock, TimerHandle } from '../util/clock.js';
+import { STALL_MIN_MS } from './target-stalls.js';
 
 /** How long the moves still to do should take, in ms. */
 export const MOVE_TARGET_MS = 250;
@@ -98,10 +104,13 @@ export class MoveConcurrency {
 
   /**
    * The limit for `remaining` players not moved yet (in flight or still to start), given how long the
-   * oldest move in flight has waited (`oldestInFlightMs`, 0 with none).
+   * moves in flight have gone without any answer (`silentMs`: since the last answer or the start of
+   * the oldest, whichever is later; 0 with none in flight).
    */
-  limit(remaining: number, oldestInFlightMs: number): number {
-    const moveMs = this.#moveMs() ?? oldestInFlightMs;
+  limit(remaining: number, silentMs: number): number {
+    const quickest = this.#moveMs();
+    const moveMs =
+      quickest === null ? silentMs : silentMs > STALL_MIN_MS ? Math.max(quickest, silentMs) : quickest;
     const budgetMs = Math.max(MOVE_TARGET_MS, remaining * MOVE_COST_MS);
     const wanted = Math.ceil((remaining * moveMs) / budgetMs);
     return Math.min(this.#ceiling, Math.max(this.#floor, wanted));
@@ -130,10 +139,11 @@ export function runAdaptive<T>(
     let failure: { error: unknown } | undefined;
     let tick: TimerHandle | undefined;
     let id = 0;
+    let answeredAt = -Infinity;
     const pump = (): void => {
       const now = clock.now();
-      const oldest = started.size === 0 ? 0 : now - (started.values().next().value as { at: number }).at;
-      const cap = concurrency.limit(items.length - next + started.size, oldest);
+      const oldest = started.size === 0 ? now : (started.values().next().value as { at: number }).at;
+      const cap = concurrency.limit(items.length - next + started.size, now - Math.max(oldest, answeredAt));
       let active = started.size;
       if (stalledCount && active >= cap && next < items.length) active -= stalledCount();
       while (active < cap && started.size < concurrency.ceiling && next < items.length) {
@@ -152,6 +162,7 @@ export function runAdaptive<T>(
           )
           .finally(() => {
             started.delete(key);
+            answeredAt = clock.now();
             pump();
           });
       }

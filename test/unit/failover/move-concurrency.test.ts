@@ -146,6 +146,35 @@ describe('runAdaptive', () => {
     expect(clock.now() - 1_700_000_000_000).toBeLessThan(1_400);
   });
 
+  it('raises the number in flight when a target goes far away mid-run: its quickest move is from before', async () => {
+    // Soak seed 46: a node answering in 9 ms went 0.7 s away just after the failover began; with
+    // its quickest move at 9 ms the limit stayed at 50, and 560 players went there 50 at a time.
+    const clock = new FakeClock();
+    const start = clock.now();
+    let running = 0;
+    let peak = 0;
+    let done = 0;
+    const task = async (): Promise<boolean> => {
+      running += 1;
+      peak = Math.max(peak, running);
+      const ms = clock.now() - start < 20 ? 5 : 700; // the spike begins 20 ms in
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+      running -= 1;
+      done += 1;
+      return true;
+    };
+    let finished = false;
+    const run = runAdaptive(Array.from({ length: 1_000 }), new MoveConcurrency(50, 1_000), clock, task).then(
+      () => (finished = true),
+    );
+    await advanceUntil(clock, () => finished, 5);
+    await run;
+    expect(done).toBe(1_000);
+    expect(peak).toBeGreaterThan(500);
+    // Two round trips of the spike at most, not the ~15 that 50 at a time would take.
+    expect(clock.now() - start).toBeLessThan(20 + 2 * 700 + MOVE_TARGET_MS);
+  });
+
   it('keeps the floor for quick moves', async () => {
     const clock = new FakeClock();
     const { stats, task } = slowTasks(clock, 2);
