@@ -14,10 +14,11 @@ afterEach(async () => {
   stop = undefined;
 });
 
-it('a track that ends on the new node before the move is answered: the next track keeps its own position', async () => {
+/** Two nodes; a player on node1 playing a short track (`length` ms, id `id`) with a long one queued. */
+async function shortThenLong(length: number, id: string) {
   const { emulators, pool, close } = await connectedPoolOver(2);
   stop = close;
-  const short = await pool.load('emulator:track?title=Short&length=4000&id=endsoon01');
+  const short = await pool.load(`emulator:track?title=Short&length=${length}&id=${id}`);
   if (short.loadType !== 'track') throw new Error('no short track');
   const next = await longTrack(pool);
   const player = await pool.join({
@@ -27,8 +28,12 @@ it('a track that ends on the new node before the move is answered: the next trac
     play: short.data,
   });
   player.queue.add(next);
+  return { emulators, pool, player, next, node2: pool.getNode('node2')! };
+}
+
+it('a track that ends on the new node before the move is answered: the next track keeps its own position', async () => {
+  const { emulators, pool, player, next, node2 } = await shortThenLong(4000, 'endsoon01');
   await player.seek(3_750); // 250 ms left: enough to be started on node2 (see the next tests)
-  const node2 = pool.getNode('node2')!;
   emulators[1]!.setLatency({ restReplyMs: 400 }); // the answer comes after the track ended there
   const started = nextEvent(pool, 'trackStart', {
     filter: ({ track }) => track.info.identifier === next.info.identifier,
@@ -49,19 +54,7 @@ it('a track that ends on the new node before the move is answered: the next trac
 it('a track that would end before the move reaches the new node: the move starts the next track itself', async () => {
   // Soak seed 2: under a latency spike, a move started the old track at its end on the new node; its
   // end came back a way later, and the next track went there a way after that.
-  const { emulators, pool, close } = await connectedPoolOver(2);
-  stop = close;
-  const short = await pool.load('emulator:track?title=Short&length=30000&id=endsoon02');
-  if (short.loadType !== 'track') throw new Error('no short track');
-  const next = await longTrack(pool);
-  const player = await pool.join({
-    guildId: guildId(1),
-    channelId: channelId(1),
-    node: 'node1',
-    play: short.data,
-  });
-  player.queue.add(next);
-  const node2 = pool.getNode('node2')!;
+  const { emulators, pool, player, next, node2 } = await shortThenLong(30000, 'endsoon02');
   emulators[1]!.setLatency({ restMs: 150, restReplyMs: 150 });
   // node2's round trip is known (300 ms, smoothed from earlier quick ones): a move takes ~150 ms to get there.
   await Promise.all(Array.from({ length: 8 }, () => node2.version()));
@@ -85,19 +78,7 @@ it('a track with only its last moments left when the move arrives: the move star
   // Soak seeds 46, 59 and 63: moves that arrived 7 to 37 ms before their track's end started it there;
   // it ended at once, and the next track waited for the end event to come back and its request to go
   // there, on a node 0.5-0.8 s away: a second of silence for a few ms of music.
-  const { emulators, pool, close } = await connectedPoolOver(2);
-  stop = close;
-  const short = await pool.load('emulator:track?title=Short&length=30000&id=endsoon03');
-  if (short.loadType !== 'track') throw new Error('no short track');
-  const next = await longTrack(pool);
-  const player = await pool.join({
-    guildId: guildId(1),
-    channelId: channelId(1),
-    node: 'node1',
-    play: short.data,
-  });
-  player.queue.add(next);
-  const node2 = pool.getNode('node2')!;
+  const { emulators, pool, player, next, node2 } = await shortThenLong(30000, 'endsoon03');
   await player.seek(29_960); // 40 ms left, and node2 a few ms away
   const before = emulators[1]!.requestCount('player');
   const ended = nextEvent(pool, 'trackEnd');
