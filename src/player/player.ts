@@ -418,7 +418,7 @@ export class Player {
     // and so is one that would have only its last moments left there. Started, it would end at once,
     // and the next track would wait for its end event to come back and for the request to go there:
     // a gap of a round trip for a few ms of music (soak seeds 46, 59, 63: 0.8 to 1.2 s of silence
-    // after moves that arrived 7 to 37 ms before their track's end, on a node far away).
+    // after moves that arrived 7 to 71 ms before their track's end, on a node far away).
     const arrival = this.#host.clock.now() + this.#aheadOn(node);
     this.#catchUp(arrival, RECREATE_TAIL_MS);
     const voice = this.voice.toLavalink();
