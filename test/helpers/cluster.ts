@@ -43,10 +43,7 @@ export async function startCluster(
     emulators,
     pool,
     connector,
-    async close() {
-      await pool.close();
-      await Promise.all(emulators.map((e) => e.stop()));
-    },
+    close: () => closeAll(pool, emulators),
   };
 }
 
@@ -111,10 +108,7 @@ export async function connectedPoolOver(
   return {
     emulators,
     pool,
-    async close() {
-      await pool.close();
-      await Promise.all(emulators.map((emulator) => emulator.stop()));
-    },
+    close: () => closeAll(pool, emulators),
   };
 }
 
@@ -171,9 +165,12 @@ export async function fakeClockPoolOver(
     clock,
     emulators,
     pool,
-    async close() {
-      await pool.close();
-      await Promise.all(emulators.map((emulator) => emulator.stop()));
-    },
+    close: () => closeAll(pool, emulators),
   };
+}
+
+/** Closes the pool, then stops its emulators. */
+async function closeAll(pool: Pool, emulators: readonly LavalinkEmulator[]): Promise<void> {
+  await pool.close();
+  await Promise.all(emulators.map((emulator) => emulator.stop()));
 }
