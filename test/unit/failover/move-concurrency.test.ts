@@ -232,6 +232,39 @@ describe('runAdaptive', () => {
     expect(done).toBe(200);
   });
 
+  it('does not count stalled tasks against the limit when they hold fewer slots than the limit', async () => {
+    // Found by the chaos soak (seed 46): 49 moves hung on a node gone 0.7 s away held 49 of the 50
+    // slots, and the node that answered got its moves one at a time for 0.3 s.
+    const clock = new FakeClock();
+    const hung = new Set<number>();
+    const release: (() => void)[] = [];
+    let running = 0;
+    let mostRunning = 0;
+    const items = Array.from({ length: 100 }, (_, i) => (i < 9 ? -1 - i : i));
+    const task = async (item: number): Promise<boolean> => {
+      if (item < 0) {
+        hung.add(item);
+        await new Promise<void>((resolve) => release.push(resolve));
+        hung.delete(item);
+        return true;
+      }
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, 2));
+      running -= 1;
+      return true;
+    };
+    let finished = false;
+    const run = runAdaptive(items, new MoveConcurrency(10, 100), clock, task, () => hung.size).then(
+      () => (finished = true),
+    );
+    await advanceUntil(clock, () => release.length === 9 && running === 0, 1, 1_000);
+    expect(mostRunning).toBe(10); // the floor, past the 9 hung ones
+    for (const resolve of release) resolve();
+    await advanceUntil(clock, () => finished);
+    await run;
+  });
+
   it('keeps stalled tasks within the ceiling', async () => {
     const clock = new FakeClock();
     let started = 0;
