@@ -14,8 +14,13 @@
  * answers keep coming. A node known to be far away (its smoothed REST round trip) gets longer.
  */
 
-/** Shortest silence that makes a target stalled, in ms. */
-export const STALL_MIN_MS = 250;
+/**
+ * Shortest silence that makes a target stalled, in ms. A node that answers a failover's moves does so
+ * every few ms (1,000 to 2,000 a second on 2 cores), so a tenth of a second without any answer is a
+ * strong sign. It was 250 ms: a node gone far away at the failover's start held the moves for that
+ * long, and those hung there held the slots of the node that answered (soak seed 46).
+ */
+export const STALL_MIN_MS = 100;
 
 /**
  * A target whose REST round trip, or WebSocket ping round trip, is longer than this (ms) is slow:

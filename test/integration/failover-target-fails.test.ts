@@ -139,6 +139,59 @@ it('gives up the moves to a stalled target at once when its heartbeat ping is ov
   expect(clock.now() - FAKE_CLOCK_START_MS).toBeLessThan(500);
 });
 
+it('gives up the moves to a target heard from only just after they went silent, as one that froze', async () => {
+  // Found by the chaos soak (seed 46): a frame read just after the last answer of a node that froze
+  // next had left it before the freeze, and was taken for a sign of life: its moves waited 0.55 s
+  // instead of 0.2 s. Fake clock; node2's REST never answers here, its socket sends one frame.
+  const clock = new FakeClock();
+  const { emulators, pool, players } = await cluster(20, 10_000, 1_000, {
+    clock,
+    timeoutsMs: { probe: 60_000, request: 60_000 },
+  });
+  const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
+  emulators[1]!.setLatency({ restMs: 60_000 });
+  await emulators[0]!.kill();
+  // The first moves: those to node3 landed, those to node2 hang, the last one waits for a slot.
+  await waitFor(
+    () =>
+      emulators[1]!.pendingRequests().length > 0 &&
+      players.filter((player) => player.node === node3).length === emulators[2]!.requestCount('player'),
+    { what: 'the moves to node3 landed, the rest pending on node2' },
+  );
+  const silentSince = clock.now();
+  await clock.advanceAsync(10);
+  emulators[1]!.sendStats();
+  await waitFor(() => node2.heardAt === clock.now(), { what: "node2's frame" });
+  await clock.advanceAsync(250); // more than twice the stall threshold (100 ms), not four times
+  await waitFor(() => players.every((player) => player.node === node3), { what: 'every player on node3' });
+  expect(clock.now() - silentSince).toBeLessThan(400);
+});
+
+it('when every target is stalled, sends the moves to the one heard from last', async () => {
+  // Found by the chaos soak (seed 46): one target had frozen, the other had gone 0.7 s away and its
+  // frames kept coming. Both stalled, the moves went by penalty alone, and half of them (271) hung on
+  // the frozen one. Fake clock; node2's REST never answers here, node3 is frozen.
+  const clock = new FakeClock();
+  const { emulators, pool } = await cluster(30, 10_000, 1_000, {
+    clock,
+    timeoutsMs: { probe: 60_000, request: 60_000 },
+  });
+  const node2 = pool.getNode('node2')!;
+  emulators[1]!.setLatency({ restMs: 60_000 });
+  emulators[2]!.freeze();
+  await emulators[0]!.kill();
+  const hung = (): number => emulators[1]!.pendingRequests().length + emulators[2]!.pendingRequests().length;
+  await waitFor(() => hung() === 10, { what: 'the first moves, hung on node2 and node3' });
+  const onNode3 = emulators[2]!.pendingRequests().length;
+  expect(onNode3).toBeGreaterThan(0); // by penalty alone, the first moves went to both
+  await clock.advanceAsync(10);
+  emulators[1]!.sendStats(); // node2 is heard from; node3 is not
+  await waitFor(() => node2.heardAt === clock.now(), { what: "node2's frame" });
+  await clock.advanceAsync(150); // both stalled: the other moves go out
+  await waitFor(() => hung() === 30, { what: 'the other moves' });
+  expect(emulators[2]!.pendingRequests().length).toBe(onNode3); // none more to the node that froze
+});
+
 it('waits for the moves to a target whose REST is slow while its socket answers, instead of giving them up', async () => {
   // Found by the chaos soak (seed 46): moves to a node answering 0.7 s late were given up after
   // 0.5 s and sent to a node that froze a moment later; they came back to the first one 1 s later
@@ -158,4 +211,27 @@ it('waits for the moves to a target whose REST is slow while its socket answers,
   expect(onNode2 + players.filter((player) => player.node === node3).length).toBe(20);
   // No copy left behind: node2 plays exactly the players the pool has there.
   expect(emulators[1]!.sessions()[0]!.playerCount).toBe(onNode2);
+});
+
+it('takes a move given up on a slow target back there when the next node fails it, instead of parking the player', async () => {
+  // Found by the chaos soak (seed 46): moves given up on a node that had just gone 0.7 s away (its
+  // socket as late as its REST: it looked frozen) were sent to a node that froze next; given up there
+  // too, they had no node left to try and were parked until the failover ended: 2.3 s of silence.
+  const { emulators, pool, players } = await cluster(20, 10_000, 100);
+  const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
+  emulators[1]!.setLatency({ restMs: 800, wsMs: 800 });
+  const end = nextEvent(pool, 'failoverEnd', { timeoutMs: 15_000 });
+  await emulators[0]!.kill();
+  // Moves hang on node2; node3 fails every move from now on (one in flight there may go to node2 too).
+  await waitFor(() => emulators[1]!.pendingRequests().length > 0, { what: 'moves pending on node2' });
+  const hung = emulators[1]!.pendingRequests().length;
+  emulators[2]!.failNextRequests(1_000, { route: 'player', status: 500 });
+  const { moved, parked } = await end;
+  expect(pool.metrics().movesFailed).toBeGreaterThan(hung); // given up on node2, and failed on node3
+  expect(parked).toBe(0);
+  expect(moved).toBe(20);
+  const onNode2 = players.filter((player) => player.node === node2).length;
+  expect(onNode2).toBeGreaterThanOrEqual(hung);
+  expect(onNode2 + players.filter((player) => player.node === node3).length).toBe(20);
+  expect(emulators[1]!.sessions()[0]!.playerCount).toBe(onNode2); // no copy: the same guilds' players
 });

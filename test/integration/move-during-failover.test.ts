@@ -22,6 +22,9 @@ it('a manual move of a player that a failover is moving waits for that move, and
   emulator3!.sendStats();
   await waitFor(() => node3.stats?.cpu.lavalinkLoad === 0.95, { what: 'node3 busy' });
   emulator2!.setLatency({ restMs: 300 });
+  // Measured before the failover: a target that far away is waited for, not given up as stalled.
+  for (let i = 0; i < 3; i += 1) await node2.rest.version();
+  expect(node2.restLatencyMs).toBeGreaterThan(150);
   const failoverEnd = nextEvent(pool, 'failoverEnd', { timeoutMs: 5_000 });
   const moves = recordEvents(pool, ['playerMoved']);
   await emulator1!.kill();
