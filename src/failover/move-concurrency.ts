@@ -14,11 +14,13 @@
  * moves at once make that queue longer, which would raise the limit again, and so on. Before any
  * move has answered it is how long the oldest one has been in flight, so a latency spike is seen
  * after a tick, not after a whole round trip. A spike that begins mid-failover is seen when the moves
- * in flight have gone without any answer for longer than a target takes to count as stalled
- * ({@link STALL_MIN_MS}): the time one move takes is then at least that silence (soak seed 46: a node
- * answering in 9 ms went 0.7 s away just after the failover began, and 560 players went there 50 at
- * a time). Not sooner: a target that froze is avoided only once stalled, and moves started before
- * would be sent there too. A CPU-bound node answers all along: no silence. The result is clamped to `[concurrency, maxConcurrency]`;
+ * in flight have gone without any answer for {@link SPIKE_SILENCE_MS}: the time one move takes is
+ * then at least that silence (soak seed 46: a node answering in 9 ms went 0.7 s away just after the
+ * failover began, and 560 players went there 50 at a time). Not sooner: a target that froze is
+ * avoided only once stalled (target-stalls.ts), and a burst sent into a spike that began unseen
+ * carries no lead for it: its tracks start the spike's length behind, plus the time the server takes
+ * for the burst (soak seed 63: at 100 ms, bursts of moves to a node gone 0.8 s away started 1.0 to
+ * 1.2 s behind). A CPU-bound node answers all along: no silence. The result is clamped to `[concurrency, maxConcurrency]`;
  * each node's `maxSockets` caps what really goes out to it.
  *
  * The time the rest should take is never below what their CPU needs ({@link MOVE_COST_MS} each, the
@@ -40,7 +42,6 @@
  * mix needs. A target that stops answering altogether is another matter: see target-stalls.ts.
  */
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { STALL_MIN_MS } from './target-stalls.js';
 
 /** How long the moves still to do should take, in ms. */
 export const MOVE_TARGET_MS = 250;
@@ -50,6 +51,11 @@ export const MOVE_TARGET_MS = 250;
  * than this per player.
  */
 export const MOVE_COST_MS = 0.4;
+/**
+ * How long the moves in flight must go without any answer before one move counts as taking at least
+ * that long (see {@link MoveConcurrency}), in ms.
+ */
+export const SPIKE_SILENCE_MS = 250;
 /** How often the limit is looked at again while no move answers. */
 export const MOVE_TICK_MS = 50;
 /** How many of the last moves weigh each target's quickest move (see {@link MoveConcurrency}). */
@@ -110,7 +116,7 @@ export class MoveConcurrency {
   limit(remaining: number, silentMs: number): number {
     const quickest = this.#moveMs();
     const moveMs =
-      quickest === null ? silentMs : silentMs > STALL_MIN_MS ? Math.max(quickest, silentMs) : quickest;
+      quickest === null ? silentMs : silentMs > SPIKE_SILENCE_MS ? Math.max(quickest, silentMs) : quickest;
     const budgetMs = Math.max(MOVE_TARGET_MS, remaining * MOVE_COST_MS);
     const wanted = Math.ceil((remaining * moveMs) / budgetMs);
     return Math.min(this.#ceiling, Math.max(this.#floor, wanted));

@@ -5,6 +5,7 @@ import {
   MOVE_TICK_MS,
   MoveConcurrency,
   RECENT_MOVES,
+  SPIKE_SILENCE_MS,
   runAdaptive,
 } from '../../../src/failover/move-concurrency.js';
 import { DEFAULT_NODE_REST_OPTIONS } from '../../../src/node/node-rest-options.js';
@@ -77,6 +78,15 @@ describe('MoveConcurrency', () => {
     expect(limit.limit(450, 0)).toBe(10);
     expect(limit.limit(450, 100)).toBe(180);
     expect(limit.limit(450, 250)).toBe(450);
+  });
+
+  it('counts a silence of the moves in flight only once it is longer than SPIKE_SILENCE_MS', () => {
+    // Found by the chaos soak (seed 63): counted from 100 ms on, silences sent bursts of moves into a
+    // latency spike that had just begun, and their tracks started 1.0 to 1.2 s behind.
+    const limit = new MoveConcurrency(50, 1_000);
+    for (let i = 0; i < 10; i += 1) limit.observe(5, 'quick');
+    expect(limit.limit(1_000, SPIKE_SILENCE_MS - 50)).toBe(50);
+    expect(limit.limit(1_000, SPIKE_SILENCE_MS + 50)).toBeGreaterThan(50);
   });
 
   it('never goes below its floor, even with a ceiling below it', () => {
