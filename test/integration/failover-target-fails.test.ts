@@ -5,8 +5,8 @@
  *   (its heartbeat finds the freeze) and goes to the next node;
  * - before the heartbeat notices, the hung moves soon held every slot, and the players bound for the
  *   node that answered waited (950 of 1000 parked). A target with moves outstanding and no answer for
- *   250 ms is now avoided while another node can take the players, and the moves hanging on it stop
- *   holding slots;
+ *   100 ms (250 then) is now avoided while another node can take the players, and the moves hanging
+ *   on it stop holding slots;
  * - those moves still hung until the heartbeat noticed (seeds 41 and 46). After twice that silence
  *   they are now given up and go to the next node (stalled-moves.ts).
  */
@@ -119,7 +119,7 @@ it('gives up the moves hanging on a node that froze and sends them to the next n
 
 it('gives up the moves to a stalled target at once when its heartbeat ping is overdue as well', async () => {
   // Silent over REST and over the socket: frozen, not far away. Fake clock: the stall threshold
-  // is 250 ms, and the moves are given up before twice that.
+  // is 100 ms, and the moves are given up well before twice what it was (250 ms).
   const clock = new FakeClock();
   const { emulators, pool, players } = await cluster(20, 300, 1_000, {
     clock,
