@@ -140,7 +140,11 @@ export class StalledMoves {
       if (player === undefined || !this.#watched.has(target)) continue;
       const exclude = new Set(stalled);
       for (const node of this.avoided()) exclude.add(node);
-      if (this.#host.selectFor(player, exclude) === undefined) continue;
+      if (
+        this.#host.selectFor(player, exclude) === undefined &&
+        !this.#heardElsewhere(target, player, stalled)
+      )
+        continue;
       this.#host.debug('giving up the moves to a node that stopped answering', () => ({
         node: target.identifier,
         silentMs: now - Math.max(target.heardAt ?? 0, 0),
@@ -169,6 +173,22 @@ export class StalledMoves {
       ? Math.max(GIVE_UP_ALIVE_FACTOR * thresholdMs, GIVE_UP_ALIVE_MIN_MS)
       : GIVE_UP_FACTOR * thresholdMs;
     return now - silentSince > giveUpMs;
+  }
+
+  /**
+   * Whether a node that could take `player`, stalled too, was heard from well after the moves to
+   * `target` went silent (as in {@link #givesUp}): likelier alive than `target`, it takes the moves
+   * given up there (failover.ts sends them to the node heard from last). Soak seed 46: a node that
+   * froze held its moves 0.44 s, until the other one, 0.7 s away and sending frames all along,
+   * answered its first move; given up then, they came back 2.04 s after their own node froze.
+   */
+  #heardElsewhere(target: Node, player: Player, stalled: ReadonlySet<Node>): boolean {
+    const since = this.#stalls.silentSince(target);
+    if (since === undefined) return false;
+    const heardAfter = since + stallThresholdMs(target.restLatencyMs) / 2;
+    const exclude = new Set<Node>([target, ...this.avoided()]);
+    for (const node of stalled) if ((node.heardAt ?? -Infinity) <= heardAfter) exclude.add(node);
+    return this.#host.selectFor(player, exclude) !== undefined;
   }
 
   #unwatch(target: Node): void {

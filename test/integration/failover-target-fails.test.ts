@@ -167,10 +167,11 @@ it('gives up the moves to a target heard from only just after they went silent, 
   expect(clock.now() - silentSince).toBeLessThan(400);
 });
 
-it('when every target is stalled, sends the moves to the one heard from last', async () => {
-  // Found by the chaos soak (seed 46): one target had frozen, the other had gone 0.7 s away and its
-  // frames kept coming. Both stalled, the moves went by penalty alone, and half of them (271) hung on
-  // the frozen one. Fake clock; node2's REST never answers here, node3 is frozen.
+/**
+ * 30 players on node1, which is killed; node2's REST never answers (fake clock: it is far away),
+ * node3 is frozen. Once the first moves hang on both, node2 sends a frame `heardAfterMs` later.
+ */
+async function frozenAndFarAway(heardAfterMs: number) {
   const clock = new FakeClock();
   const { emulators, pool } = await cluster(30, 10_000, 1_000, {
     clock,
@@ -180,16 +181,33 @@ it('when every target is stalled, sends the moves to the one heard from last', a
   emulators[1]!.setLatency({ restMs: 60_000 });
   emulators[2]!.freeze();
   await emulators[0]!.kill();
-  const hung = (): number => emulators[1]!.pendingRequests().length + emulators[2]!.pendingRequests().length;
-  await waitFor(() => hung() === 10, { what: 'the first moves, hung on node2 and node3' });
-  const onNode3 = emulators[2]!.pendingRequests().length;
+  const pending = (index: number): number => emulators[index]!.pendingRequests().length;
+  await waitFor(() => pending(1) + pending(2) === 10, { what: 'the first moves, hung on node2 and node3' });
+  const onNode3 = pending(2);
   expect(onNode3).toBeGreaterThan(0); // by penalty alone, the first moves went to both
-  await clock.advanceAsync(10);
+  await clock.advanceAsync(heardAfterMs);
   emulators[1]!.sendStats(); // node2 is heard from; node3 is not
   await waitFor(() => node2.heardAt === clock.now(), { what: "node2's frame" });
+  return { clock, pool, pending, onNode3 };
+}
+
+it('when every target is stalled, sends the moves to the one heard from last', async () => {
+  // Found by the chaos soak (seed 46): one target had frozen, the other had gone 0.7 s away and its
+  // frames kept coming. Both stalled, the moves went by penalty alone, and half of them (271) hung on
+  // the frozen one.
+  const { clock, pending, onNode3 } = await frozenAndFarAway(10);
   await clock.advanceAsync(150); // both stalled: the other moves go out
-  await waitFor(() => hung() === 30, { what: 'the other moves' });
-  expect(emulators[2]!.pendingRequests().length).toBe(onNode3); // none more to the node that froze
+  await waitFor(() => pending(1) + pending(2) === 30, { what: 'the other moves' });
+  expect(pending(2)).toBe(onNode3); // none more to the node that froze
+});
+
+it('gives up the moves to a frozen target for a stalled one heard from since they went silent', async () => {
+  // Found by the chaos soak (seed 46): with the other node stalled too (0.7 s away), the moves hung
+  // on a node that froze were given up only once the other answered a move, 0.44 s after the freeze.
+  const { clock, pool, pending, onNode3 } = await frozenAndFarAway(60); // well after: half its threshold
+  await clock.advanceAsync(250); // node3 silent for more than twice its stall threshold (100 ms)
+  await waitFor(() => pending(1) === 30, { what: "node3's moves given up and sent to node2" });
+  expect(pool.metrics().movesFailed).toBe(onNode3);
 });
 
 it('waits for the moves to a target whose REST is slow while its socket answers, instead of giving them up', async () => {
