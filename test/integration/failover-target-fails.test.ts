@@ -57,6 +57,16 @@ async function cluster(
   return { emulators, pool, players };
 }
 
+/** {@link cluster} on a fake clock, with probes and requests that never time out on their own. */
+async function fakeClockCluster(count: number, heartbeatMs: number) {
+  const clock = new FakeClock();
+  const built = await cluster(count, heartbeatMs, 1_000, {
+    clock,
+    timeoutsMs: { probe: 60_000, request: 60_000 },
+  });
+  return { clock, ...built, node2: built.pool.getNode('node2')!, node3: built.pool.getNode('node3')! };
+}
+
 /** Freezes node2, kills node1 and resolves with the failover's end; some moves were aimed at node2. */
 async function failoverWithNode2Frozen(emulators: LavalinkEmulator[], pool: Pool) {
   const end = nextEvent(pool, 'failoverEnd', { timeoutMs: 15_000 });
@@ -120,12 +130,7 @@ it('gives up the moves hanging on a node that froze and sends them to the next n
 it('gives up the moves to a stalled target at once when its heartbeat ping is overdue as well', async () => {
   // Silent over REST and over the socket: frozen, not far away. Fake clock: the stall threshold
   // is 100 ms, and the moves are given up well before twice what it was (250 ms).
-  const clock = new FakeClock();
-  const { emulators, pool, players } = await cluster(20, 300, 1_000, {
-    clock,
-    timeoutsMs: { probe: 60_000, request: 60_000 },
-  });
-  const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
+  const { clock, emulators, players, node2, node3 } = await fakeClockCluster(20, 300);
   await waitFor(() => node2.awaitingPongMs === null && node3.awaitingPongMs === null, { what: 'pongs' });
   emulators[1]!.freeze();
   await emulators[0]!.kill();
@@ -143,12 +148,7 @@ it('gives up the moves to a target heard from only just after they went silent, 
   // Found by the chaos soak (seed 46): a frame read just after the last answer of a node that froze
   // next had left it before the freeze, and was taken for a sign of life: its moves waited 0.55 s
   // instead of 0.2 s. Fake clock; node2's REST never answers here, its socket sends one frame.
-  const clock = new FakeClock();
-  const { emulators, pool, players } = await cluster(20, 10_000, 1_000, {
-    clock,
-    timeoutsMs: { probe: 60_000, request: 60_000 },
-  });
-  const [node2, node3] = [pool.getNode('node2')!, pool.getNode('node3')!];
+  const { clock, emulators, players, node2, node3 } = await fakeClockCluster(20, 10_000);
   emulators[1]!.setLatency({ restMs: 60_000 });
   await emulators[0]!.kill();
   // The first moves: those to node3 landed, those to node2 hang, the last one waits for a slot.
@@ -172,12 +172,7 @@ it('gives up the moves to a target heard from only just after they went silent, 
  * node3 is frozen. Once the first moves hang on both, node2 sends a frame `heardAfterMs` later.
  */
 async function frozenAndFarAway(heardAfterMs: number) {
-  const clock = new FakeClock();
-  const { emulators, pool } = await cluster(30, 10_000, 1_000, {
-    clock,
-    timeoutsMs: { probe: 60_000, request: 60_000 },
-  });
-  const node2 = pool.getNode('node2')!;
+  const { clock, emulators, pool, node2 } = await fakeClockCluster(30, 10_000);
   emulators[1]!.setLatency({ restMs: 60_000 });
   emulators[2]!.freeze();
   await emulators[0]!.kill();
