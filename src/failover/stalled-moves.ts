@@ -20,7 +20,6 @@
 import type { Node } from '../node/node.js';
 import type { Player } from '../player/player.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { stallThresholdMs } from './target-stalls.js';
 import type { TargetStalls } from './target-stalls.js';
 
 /** How often targets with moves in flight are looked at, in ms. */
@@ -159,35 +158,41 @@ export class StalledMoves {
 
   /**
    * Whether the moves to `target`, a stalled target, are given up now (see {@link GIVE_UP_FACTOR}).
-   * Alive means heard from at least half a stall threshold after its moves went silent: a frame read
-   * just after the last answer left the server before it froze (soak seed 46: a node that froze was
-   * taken for alive, and its moves waited 0.55 s instead of 0.2 s).
+   * Alive means heard from well after its moves went silent (see {@link #heardSinceSilent}).
    */
   #givesUp(target: Node, now: number): boolean {
     if (target.isPongOverdue) return true;
     const silentSince = this.#stalls.silentSince(target);
     if (silentSince === undefined) return false;
-    const thresholdMs = stallThresholdMs(target.restLatencyMs);
-    const alive = (target.heardAt ?? -Infinity) > silentSince + thresholdMs / 2;
-    const giveUpMs = alive
+    const thresholdMs = this.#stalls.thresholdMs(target);
+    const giveUpMs = this.#heardSinceSilent(target, target)
       ? Math.max(GIVE_UP_ALIVE_FACTOR * thresholdMs, GIVE_UP_ALIVE_MIN_MS)
       : GIVE_UP_FACTOR * thresholdMs;
     return now - silentSince > giveUpMs;
   }
 
   /**
-   * Whether a node that could take `player`, stalled too, was heard from well after the moves to
-   * `target` went silent (as in {@link #givesUp}): likelier alive than `target`, it takes the moves
-   * given up there (failover.ts sends them to the node heard from last). Soak seed 46: a node that
-   * froze held its moves 0.44 s, until the other one, 0.7 s away and sending frames all along,
-   * answered its first move; given up then, they came back 2.04 s after their own node froze.
+   * Whether `node` was heard from at least half a stall threshold after the moves to `target` went
+   * silent. A frame read just after the last answer left the server before it froze, and is no sign
+   * of life (soak seed 46: a node that froze was taken for alive, and its moves waited 0.55 s
+   * instead of 0.2 s).
    */
-  #heardElsewhere(target: Node, player: Player, stalled: ReadonlySet<Node>): boolean {
+  #heardSinceSilent(node: Node, target: Node): boolean {
     const since = this.#stalls.silentSince(target);
     if (since === undefined) return false;
-    const heardAfter = since + stallThresholdMs(target.restLatencyMs) / 2;
+    return (node.heardAt ?? -Infinity) > since + this.#stalls.thresholdMs(target) / 2;
+  }
+
+  /**
+   * Whether a node that could take `player`, stalled too, was heard from since the moves to `target`
+   * went silent ({@link #heardSinceSilent}): likelier alive than `target`, it takes the moves given
+   * up there (failover.ts sends them to the node heard from last). Soak seed 46: a node that froze
+   * held its moves 0.44 s, until the other one, 0.7 s away and sending frames all along, answered
+   * its first move; given up then, they came back 2.04 s after their own node froze.
+   */
+  #heardElsewhere(target: Node, player: Player, stalled: ReadonlySet<Node>): boolean {
     const exclude = new Set<Node>([target, ...this.avoided()]);
-    for (const node of stalled) if ((node.heardAt ?? -Infinity) <= heardAfter) exclude.add(node);
+    for (const node of stalled) if (!this.#heardSinceSilent(node, target)) exclude.add(node);
     return this.#host.selectFor(player, exclude) !== undefined;
   }
 

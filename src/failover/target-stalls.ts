@@ -81,6 +81,11 @@ export class TargetStalls<Target, Move> {
     }
   }
 
+  /** How long `target` may stay silent with moves outstanding before it is stalled. */
+  thresholdMs(target: Target): number {
+    return this.#thresholdMs(target);
+  }
+
   /** Whether `target` has moves in flight and has not answered one for its threshold (times `factor`). */
   isStalled(target: Target, now: number, factor = 1): boolean {
     const since = this.silentSince(target);
