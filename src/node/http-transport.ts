@@ -80,6 +80,11 @@ export function appendQuery(
 // Below the 5 s keep-alive of Node servers and far below Lavalink's: a socket the server is about to
 // close is dropped by us first, which makes the stale-socket race rare.
 const FREE_SOCKET_TIMEOUT_MS = 4_000;
+// Idle sockets kept per node between bursts. A failover or a restore sends a hundred moves or more at
+// once, burst after burst: with 16 kept, each burst opened the rest again and closed them after
+// (half a second of connects and closes in a 10,000-player restore). Idle ones close after
+// FREE_SOCKET_TIMEOUT_MS, most recently used first kept (lifo), so a quiet bot holds few.
+const MAX_FREE_SOCKETS = 256;
 // Socket errors raised before a connection exists: the request was never written.
 const NOT_CONNECTED_SYSCALLS = new Set(['connect', 'getaddrinfo']);
 
@@ -107,7 +112,7 @@ export class HttpTransport {
     const agentOptions = {
       keepAlive: true,
       maxSockets: options.maxSockets,
-      maxFreeSockets: Math.min(options.maxSockets, 16),
+      maxFreeSockets: Math.min(options.maxSockets, MAX_FREE_SOCKETS),
       timeout: FREE_SOCKET_TIMEOUT_MS,
       scheduling: 'lifo' as const,
     };
