@@ -32,7 +32,7 @@ import type { MoveReason, PlayerEvents } from '../player/player-events.js';
 import type { Player } from '../player/player.js';
 import type { PoolOwnEvents } from '../pool/pool-events.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { MoveConcurrency, runAdaptive } from './move-concurrency.js';
+import { MoveConcurrency, MoveLoad, runAdaptive } from './move-concurrency.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { BackoffPolicy } from '../resilience/backoff.js';
 import { TargetStalls, isSlowTarget, stallThresholdMs } from './target-stalls.js';
@@ -110,6 +110,8 @@ export class FailoverManager {
   readonly #moving = new Set<Player>();
   /** The move (or re-creation) under way per player, for a manual move to wait for (see {@link move}). */
   readonly #runs = new Map<Player, Promise<unknown>>();
+  /** The players still to move over the runs under way: they share the CPU (see MoveLoad). */
+  readonly #moveLoad = new MoveLoad();
   /** Re-creations in flight per target, to tell a target that stopped answering (target-stalls.ts). */
   readonly #stalls = new TargetStalls<Node, Player>((node) => stallThresholdMs(node.restLatencyMs));
   /** Gives up the moves hanging on a stalled target while another node can take them (stalled-moves.ts). */
@@ -620,7 +622,7 @@ export class FailoverManager {
    */
   #select(player: Player, tried: ReadonlySet<Node>): Node | undefined {
     let avoid: Set<Node> | undefined;
-    for (const node of this.#stalls.stalled(this.#host.clock.now()))
+    for (const node of this.#stalls.stalled(this.#stalledMoves.listenedAt))
       if (!tried.has(node)) (avoid ??= new Set(tried)).add(node);
     for (const node of this.#stalledMoves.avoided())
       if (!tried.has(node)) (avoid ??= new Set(tried)).add(node);
@@ -677,10 +679,13 @@ export class FailoverManager {
     const { concurrency, maxConcurrency } = this.#host.options;
     return runAdaptive(
       players,
-      new MoveConcurrency(concurrency, maxConcurrency),
+      new MoveConcurrency(concurrency, maxConcurrency, this.#moveLoad),
       this.#host.clock,
       move,
-      () => this.#stalls.stalledMoves(this.#host.clock.now()),
+      (listenedAt) => {
+        if (listenedAt !== null) this.#stalledMoves.listened(listenedAt);
+        return this.#stalls.stalledMoves(this.#stalledMoves.listenedAt);
+      },
     );
   }
 

@@ -60,19 +60,57 @@ export const SPIKE_SILENCE_MS = 250;
 export const MOVE_TICK_MS = 50;
 /** How many of the last moves weigh each target's quickest move (see {@link MoveConcurrency}). */
 export const RECENT_MOVES = 100;
+/**
+ * The players still to move across the runs under way at once (a failover per node, a retry of
+ * parked players): they share one CPU, so the floor on the time the rest should take counts them
+ * all. Counted per run, each took the whole CPU for itself: a restore whose two sessions were both
+ * lost ran two runs of 5,000 re-creations, each with twice the moves in flight the CPU could serve;
+ * they queued past the slow re-creation mark and each got a catch-up seek (bench: 1.4 to 2.0
+ * requests per player instead of 1, and a quarter more time).
+ */
+export class MoveLoad {
+  readonly #remaining = new Map<object, number>();
+  #total = 0;
+
+  /** `run` has `remaining` players not moved yet. */
+  report(run: object, remaining: number): void {
+    this.#total += remaining - (this.#remaining.get(run) ?? 0);
+    this.#remaining.set(run, remaining);
+  }
+
+  /** `run` is over. */
+  end(run: object): void {
+    this.#total -= this.#remaining.get(run) ?? 0;
+    this.#remaining.delete(run);
+  }
+
+  /** The players not moved yet, over every run under way. */
+  get total(): number {
+    return this.#total;
+  }
+}
+
 /** The adaptive limit of one failover (or one retry of parked players). */
 export class MoveConcurrency {
   readonly #floor: number;
   readonly #ceiling: number;
+  readonly #load: MoveLoad | undefined;
   /** Per target: its quickest move, and how many of the last {@link RECENT_MOVES} moves it took. */
   readonly #targets = new Map<unknown, { quickestMs: number; moves: number }>();
   /** The targets of the last {@link RECENT_MOVES} moves, a ring. */
   readonly #recent: unknown[] = [];
   #next = 0;
 
-  constructor(floor: number, ceiling: number) {
+  /** `load`: shared with the other runs under way at once (see {@link MoveLoad}). */
+  constructor(floor: number, ceiling: number, load?: MoveLoad) {
     this.#floor = floor;
     this.#ceiling = Math.max(floor, ceiling);
+    this.#load = load;
+  }
+
+  /** The run is over: its players no longer weigh on the others' limits. */
+  end(): void {
+    this.#load?.end(this);
   }
 
   /** The most moves in flight, stalled ones included (see {@link runAdaptive}). */
@@ -111,13 +149,16 @@ export class MoveConcurrency {
   /**
    * The limit for `remaining` players not moved yet (in flight or still to start), given how long the
    * moves in flight have gone without any answer (`silentMs`: since the last answer or the start of
-   * the oldest, whichever is later; 0 with none in flight).
+   * the oldest, whichever is later; 0 with none in flight). The CPU floor counts the players of every
+   * run sharing the {@link MoveLoad}.
    */
   limit(remaining: number, silentMs: number): number {
     const quickest = this.#moveMs();
     const moveMs =
       quickest === null ? silentMs : silentMs > SPIKE_SILENCE_MS ? Math.max(quickest, silentMs) : quickest;
-    const budgetMs = Math.max(MOVE_TARGET_MS, remaining * MOVE_COST_MS);
+    this.#load?.report(this, remaining);
+    const everyRun = this.#load?.total ?? remaining;
+    const budgetMs = Math.max(MOVE_TARGET_MS, everyRun * MOVE_COST_MS);
     const wanted = Math.ceil((remaining * moveMs) / budgetMs);
     return Math.min(this.#ceiling, Math.max(this.#floor, wanted));
   }
@@ -130,14 +171,15 @@ export class MoveConcurrency {
  * not stop the others; the first error rejects the whole once every task has settled. Tasks in
  * flight that wait on a target that stopped answering (`stalledCount` of them, see target-stalls.ts)
  * do not count against the limit, only against `concurrency.ceiling`: hung moves must not stop the
- * others.
+ * others. `stalledCount` gets the time when every answer that had come was read (the ticks run
+ * after the I/O), or null when it is asked while answers are being handled.
  */
 export function runAdaptive<T>(
   items: readonly T[],
   concurrency: MoveConcurrency,
   clock: Clock,
   task: (item: T) => Promise<boolean | object>,
-  stalledCount?: () => number,
+  stalledCount?: (listenedAt: number | null) => number,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
@@ -146,14 +188,15 @@ export function runAdaptive<T>(
     let tick: TimerHandle | undefined;
     let id = 0;
     let answeredAt = -Infinity;
-    const pump = (): void => {
+    /** `afterIo`: called once the I/O that came meanwhile is read (see `stalledCount`). */
+    const pump = (afterIo = false): void => {
       const now = clock.now();
       const oldest = started.size === 0 ? now : (started.values().next().value as { at: number }).at;
       const cap = concurrency.limit(items.length - next + started.size, now - Math.max(oldest, answeredAt));
       // Stalled tasks count for nothing, however few: 49 hung in 50 slots left one for the node that
       // answered (soak seed 46).
       let active = started.size;
-      if (stalledCount && active > 0 && next < items.length) active -= stalledCount();
+      if (stalledCount && active > 0 && next < items.length) active -= stalledCount(afterIo ? now : null);
       while (active < cap && started.size < concurrency.ceiling && next < items.length) {
         const item = items[next++] as T;
         const key = id++;
@@ -177,12 +220,16 @@ export function runAdaptive<T>(
       clock.clearTimeout(tick);
       tick = undefined;
       if (started.size === 0) {
+        concurrency.end();
         // The task's own error, passed on as it came.
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         if (failure) reject(failure.error);
         else resolve();
       } else if (next < items.length) {
-        tick = clock.setTimeout(pump, MOVE_TICK_MS);
+        // After the I/O that came meanwhile is read (setImmediate runs after it): a bot busy for a
+        // while has its timers fire before the answers waiting, and would take its own lag for the
+        // targets' silence (bench, restore of 10,000 players: a limit of 1,000 after a 0.3 s save).
+        tick = clock.setTimeout(() => setImmediate(() => pump(true)), MOVE_TICK_MS);
       }
     };
     pump();

@@ -81,6 +81,8 @@ export class StalledMoves {
   /** Targets whose moves were given up, with when: avoided until heard from after that. */
   readonly #abandonedAt = new Map<Node, number>();
   #timer: TimerHandle | undefined;
+  #immediate: NodeJS.Immediate | undefined;
+  #listenedAt = -Infinity;
 
   constructor(host: StalledMovesHost, stalls: TargetStalls<Node, Player>) {
     this.#host = host;
@@ -103,8 +105,38 @@ export class StalledMoves {
       watched = { controller, connection, onLost };
       this.#watched.set(target, watched);
     }
-    this.#timer ??= this.#host.clock.setTimeout(() => this.#check(), STALL_CHECK_MS);
+    this.#schedule();
     return watched.controller.signal;
+  }
+
+  /**
+   * When the bot last read every answer that had come (the last check, see {@link #schedule}): how
+   * long a target has been silent is judged up to there, not up to now. A bot busy for a while (a
+   * burst of answers to handle, a save, a GC pause) has answers waiting unread, and the targets that
+   * sent them would look silent for as long (bench, restore of 10,000 players: both nodes taken for
+   * stalled 0.5 s in, their moves counted for nothing, and 1,000 re-creations went out at once).
+   */
+  get listenedAt(): number {
+    return this.#listenedAt;
+  }
+
+  /** Every answer that had come by `now` was read (the caller runs after the I/O). */
+  listened(now: number): void {
+    this.#listenedAt = Math.max(this.#listenedAt, now);
+  }
+
+  /**
+   * The next check, {@link STALL_CHECK_MS} from now, after the I/O that came meanwhile is read
+   * (setImmediate runs after it): a timer of a bot that was busy fires before the answers that wait.
+   */
+  #schedule(): void {
+    this.#timer ??= this.#host.clock.setTimeout(() => {
+      this.#immediate = setImmediate(() => {
+        this.#immediate = undefined;
+        this.#timer = undefined;
+        this.#check();
+      });
+    }, STALL_CHECK_MS);
   }
 
   /** Whether `target` had its moves given up and has not been heard from since. */
@@ -125,13 +157,15 @@ export class StalledMoves {
   destroy(): void {
     this.#host.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#immediate) clearImmediate(this.#immediate);
+    this.#immediate = undefined;
     for (const target of [...this.#watched.keys()]) this.#unwatch(target);
     this.#abandonedAt.clear();
   }
 
   #check(): void {
-    this.#timer = undefined;
     const now = this.#host.clock.now();
+    this.listened(now);
     const stalled = new Set(this.#stalls.stalled(now));
     const givingUp = [...stalled].filter((target) => this.#givesUp(target, now));
     for (const target of givingUp) {
@@ -153,7 +187,7 @@ export class StalledMoves {
       this.#unwatch(target);
       controller.abort(new MoveGivenUp(target));
     }
-    if (this.#stalls.busy) this.#timer = this.#host.clock.setTimeout(() => this.#check(), STALL_CHECK_MS);
+    if (this.#stalls.busy) this.#schedule();
   }
 
   /**

@@ -167,6 +167,32 @@ it('gives up the moves to a target heard from only just after they went silent, 
   expect(clock.now() - silentSince).toBeLessThan(400);
 });
 
+it('judges a target silent only up to when the bot last read its answers, not for the bot’s own lag', async () => {
+  // Found by the restore bench (10,000 players, both sessions lost): a bot busy for a while has its
+  // timers fire before the answers that came meanwhile are read, and took its own lag for the
+  // targets' silence: moves counted as hung, the limit overrun, moves given up and sent again.
+  // Fake clock: node3's answers are written while the bot is "busy" 250 ms (more than twice the
+  // stall threshold); the check that fires first must read them before it judges node3.
+  const { clock, emulators, pool, players, node3 } = await fakeClockCluster(20, 10_000);
+  const node2 = pool.getNode('node2')!;
+  const end = nextEvent(pool, 'failoverEnd', { timeoutMs: 5_000 });
+  emulators[2]!.freeze();
+  await emulators[0]!.kill();
+  const hung = (): number => emulators[2]!.pendingRequests().length;
+  await waitFor(() => hung() > 0 && players.filter((p) => p.node === node2).length + hung() === 20, {
+    what: 'the moves landed on node2, the rest hung on node3',
+  });
+  const onNode3 = hung();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // in the timers phase: the answers are read next
+  emulators[2]!.unfreeze(); // node3 answers...
+  clock.advance(250); // ...while the bot is busy: its check timer fires before it reads them
+  const { moved, parked } = await end;
+  expect([moved, parked]).toEqual([20, 0]);
+  expect(pool.metrics().movesFailed).toBe(0); // none given up
+  expect(players.filter((p) => p.node === node3)).toHaveLength(onNode3);
+  expect(emulators[1]!.sessions()[0]!.playerCount).toBe(20 - onNode3); // and no copy sent to node2
+});
+
 /**
  * 30 players on node1, which is killed; node2's REST never answers (fake clock: it is far away),
  * node3 is frozen. Once the first moves hang on both, node2 sends a frame `heardAfterMs` later.

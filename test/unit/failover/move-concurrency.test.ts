@@ -4,6 +4,7 @@ import {
   MOVE_TARGET_MS,
   MOVE_TICK_MS,
   MoveConcurrency,
+  MoveLoad,
   RECENT_MOVES,
   SPIKE_SILENCE_MS,
   runAdaptive,
@@ -87,6 +88,28 @@ describe('MoveConcurrency', () => {
     for (let i = 0; i < 10; i += 1) limit.observe(5, 'quick');
     expect(limit.limit(1_000, SPIKE_SILENCE_MS - 50)).toBe(50);
     expect(limit.limit(1_000, SPIKE_SILENCE_MS + 50)).toBeGreaterThan(50);
+  });
+
+  it('shares the CPU floor with the runs under way at once', () => {
+    // Restore bench: both sessions of a restore lost, two runs of 5,000 re-creations; each took the
+    // whole CPU for itself, ran twice the moves the CPU could serve, and the re-creations queued past
+    // the slow mark (a catch-up seek each: 1.4 to 2.0 requests per player).
+    const load = new MoveLoad();
+    const a = new MoveConcurrency(5, 1_000, load);
+    const b = new MoveConcurrency(5, 1_000, load);
+    a.observe(100);
+    b.observe(100);
+    expect(a.limit(5_000, 0)).toBe(Math.ceil(100 / MOVE_COST_MS)); // 250: alone so far
+    expect(b.limit(5_000, 0)).toBe(Math.ceil((5_000 * 100) / (10_000 * MOVE_COST_MS))); // 125
+    expect(a.limit(5_000, 0)).toBe(125);
+    expect(load.total).toBe(10_000);
+    b.end();
+    expect(load.total).toBe(5_000);
+    expect(a.limit(4_000, 0)).toBe(250);
+    // Few players left over all runs: the floor is MOVE_TARGET_MS, as for one run.
+    expect(b.limit(100, 0)).toBe(Math.ceil((100 * 100) / (4_100 * MOVE_COST_MS)));
+    a.end();
+    expect(b.limit(100, 0)).toBe(Math.ceil((100 * 100) / MOVE_TARGET_MS));
   });
 
   it('never goes below its floor, even with a ceiling below it', () => {
@@ -303,6 +326,24 @@ describe('runAdaptive', () => {
     }
     await run;
     expect(started).toBe(100);
+  });
+
+  it('takes its players off the shared load when it ends', async () => {
+    const clock = new FakeClock();
+    const load = new MoveLoad();
+    const { task } = slowTasks(clock, 20);
+    let finished = false;
+    const run = runAdaptive(
+      Array.from({ length: 200 }),
+      new MoveConcurrency(10, 100, load),
+      clock,
+      task,
+    ).then(() => (finished = true));
+    await flushMicrotasks();
+    expect(load.total).toBe(200);
+    await advanceUntil(clock, () => finished);
+    await run;
+    expect(load.total).toBe(0);
   });
 
   it('resolves at once with nothing to do and leaves no timer', async () => {
