@@ -91,6 +91,15 @@ interface NodeState {
   sources: ReadonlySet<string> | null;
 }
 
+/** What a player looked like when last saved (see Pool's state manager). */
+interface SavedAs {
+  readonly node: Node;
+  readonly sessionId: string | null;
+  readonly queueVersion: number;
+  readonly textChannelId: string | null;
+  readonly data: Player['data'];
+}
+
 /**
  * A pool of Lavalink nodes and the players on them.
  * @example
@@ -735,7 +744,9 @@ export class Pool extends TypedEmitter<PoolEvents> {
     // What a player looked like when last saved, for changes that do not mark it dirty: its queue is
     // plain data edited in place, failover moves it without telling persistence, and `textChannelId`
     // and `data` are plain fields (a `data` object changed in place is saved with the next change).
-    const savedAs = new WeakMap<Player, { key: string; data: Player['data'] }>();
+    // Compared field by field: a string key built per player per save cost 5 ms a save with 10,000
+    // players, saves come every 100 ms while players move (a restore), and a third of a second went to it.
+    const savedAs = new WeakMap<Player, SavedAs>();
     // The sessions of the connected nodes (see SavedPlayer.nodeSessions): a few entries per save.
     const nodeSessions = (): Record<string, string> => {
       const sessions: Record<string, string> = {};
@@ -743,8 +754,20 @@ export class Pool extends TypedEmitter<PoolEvents> {
         if (node.isReady && node.sessionId !== null) sessions[node.identifier] = node.sessionId;
       return sessions;
     };
-    const fingerprint = (player: Player) =>
-      `${player.node.identifier}|${player.node.sessionId}|${player.queue.version}|${player.textChannelId}`;
+    const savedAsNow = (player: Player): SavedAs => ({
+      node: player.node,
+      sessionId: player.node.sessionId,
+      queueVersion: player.queue.version,
+      textChannelId: player.textChannelId,
+      data: player.data,
+    });
+    const isUnchanged = (player: Player, saved: SavedAs | undefined): boolean =>
+      saved !== undefined &&
+      saved.node === player.node &&
+      saved.sessionId === player.node.sessionId &&
+      saved.queueVersion === player.queue.version &&
+      saved.textChannelId === player.textChannelId &&
+      saved.data === player.data;
     return new StateManager({
       store,
       prefix: `lavafleet/${userId}/`,
@@ -754,15 +777,14 @@ export class Pool extends TypedEmitter<PoolEvents> {
       snapshot: (guildId) => {
         const player = this.#players.get(guildId);
         if (!player) return null;
-        savedAs.set(player, { key: fingerprint(player), data: player.data });
+        savedAs.set(player, savedAsNow(player));
         const formerSession = this.#failover.leftBehind(player);
         const saved = { ...player.toJSON(), sessionId: player.node.sessionId, nodeSessions: nodeSessions() };
         return formerSession ? { ...saved, formerSession } : saved;
       },
       collectChanges: (markDirty) => {
         for (const player of this.#players.values()) {
-          const saved = savedAs.get(player);
-          if (saved?.key !== fingerprint(player) || saved.data !== player.data) markDirty(player.guildId);
+          if (!isUnchanged(player, savedAs.get(player))) markDirty(player.guildId);
         }
       },
       onError: (error) => void this.emit('error', error),
