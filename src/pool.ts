@@ -747,11 +747,15 @@ export class Pool extends TypedEmitter<PoolEvents> {
     // Compared field by field: a string key built per player per save cost 5 ms a save with 10,000
     // players, saves come every 100 ms while players move (a restore), and a third of a second went to it.
     const savedAs = new WeakMap<Player, SavedAs>();
-    // The sessions of the connected nodes (see SavedPlayer.nodeSessions): a few entries per save.
+    // The session of every node that has one (see SavedPlayer.nodeSessions): a few entries per save.
+    // A node reconnecting counts too: its server may hold the session paused, with copies the pool
+    // does not know of (a move given up there and applied late), and a bot saved in that moment named
+    // it nowhere (soak seed 2026: 63 guilds on two servers after a restart during a blip). A session
+    // the server no longer has costs the next bot one handshake that gets a new one.
     const nodeSessions = (): Record<string, string> => {
       const sessions: Record<string, string> = {};
       for (const node of this.#nodes.values())
-        if (node.isReady && node.sessionId !== null) sessions[node.identifier] = node.sessionId;
+        if (node.sessionId !== null) sessions[node.identifier] = node.sessionId;
       return sessions;
     };
     const savedAsNow = (player: Player): SavedAs => ({

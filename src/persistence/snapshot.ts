@@ -21,7 +21,8 @@ export interface SavedPlayer extends PlayerSnapshot {
    */
   formerSession?: { node: string; sessionId: string };
   /**
-   * The session of every connected node of the process when the player was saved, node → session.
+   * The session of every node of the process that had one when the player was saved (connected, or
+   * reconnecting to resume it), node → session.
    * A restarted bot resumes the latest known session of a node none of its saved players is on: a
    * bot killed right after moving players there, before saving them, still finds and cleans it.
    */

@@ -113,3 +113,46 @@ it('keeps naming the old session until the copy there is deleted: a bot closed b
   });
   expect(second.getPlayer(player.guildId)!.node.identifier).toBe('node2');
 });
+
+it('names the session of a node that is reconnecting when the bot saves: a copy a late move left there is deleted next time', async () => {
+  // Found by the 10-minute soak (seed 2026, 2026-12-08): a move given up on a node 0.7 s away landed
+  // there late, leaving a copy the pool did not know of; the bot then restarted while that node's
+  // socket was down for a moment. Only the sessions of connected nodes were saved, none of its players
+  // was on that node, so the next bot opened a new session there and the copy played on (63 guilds on
+  // two servers for the whole resume window).
+  emulators = [new LavalinkEmulator({ password: 'pw' }), new LavalinkEmulator({ password: 'pw' })];
+  await Promise.all(emulators.map((e) => e.start()));
+  const [emulator1, emulator2] = [emulators[0]!, emulators[1]!];
+  const store = new MemoryStore();
+  const first = bot(store);
+  await first.connect();
+  const node2 = first.getNode('node2')!;
+  await waitFor(() => node2.canResume === true, { what: 'resume configured' });
+  const track = await longTrack(first);
+  const player = await first.join({
+    guildId: guildId(1),
+    channelId: channelId(1),
+    node: 'node1',
+    play: track,
+  });
+  // The late move's copy: in node2's session, which the pool does not place the player in.
+  const oldSession = node2.sessionId!;
+  await node2.rest.updatePlayer(player.guildId, { track: { encoded: track.encoded } });
+  expect(emulator2.player(oldSession, player.guildId)?.track).toBeTruthy();
+
+  emulator2.rejectHandshake(503, 1_000_000);
+  emulator2.dropConnection(); // the bot saves and closes while node2 is reconnecting
+  await waitFor(() => !node2.isReady, { what: 'node2 reconnecting' });
+  await first.close();
+  await waitFor(() => emulator1.sessions().every((session) => session.status === 'paused'), {
+    what: "node1's session paused",
+  });
+  emulator2.resetFaults();
+  const second = bot(store);
+  await second.connect();
+  await waitFor(() => emulator2.player(oldSession, player.guildId) === undefined, {
+    what: 'the copy in the old session deleted',
+  });
+  expect(second.getNode('node2')!.sessionId).toBe(oldSession);
+  expect(second.getPlayer(player.guildId)!.node.identifier).toBe('node1');
+});
