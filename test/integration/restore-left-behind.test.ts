@@ -31,19 +31,15 @@ function bot(store: MemoryStore): Pool {
   return pool;
 }
 
-/**
- * A first bot with one player on node1; node1's socket drops and its handshakes are refused, but the
- * server lives: after the resume wait the player moves to node2, and its copy plays on in node1's
- * paused session.
- */
-async function movedOffNode1() {
+/** Two emulators and a first bot with one playing player on node1; `resumeOn` has resuming configured. */
+async function firstBot(resumeOn: 'node1' | 'node2') {
   emulators = [new LavalinkEmulator({ password: 'pw' }), new LavalinkEmulator({ password: 'pw' })];
   await Promise.all(emulators.map((e) => e.start()));
   const [emulator1, emulator2] = [emulators[0]!, emulators[1]!];
   const store = new MemoryStore();
   const first = bot(store);
   await first.connect();
-  await waitFor(() => first.getNode('node1')!.canResume === true, { what: 'resume configured' });
+  await waitFor(() => first.getNode(resumeOn)!.canResume === true, { what: 'resume configured' });
   const track = await longTrack(first);
   const player = await first.join({
     guildId: guildId(1),
@@ -51,6 +47,36 @@ async function movedOffNode1() {
     node: 'node1',
     play: track,
   });
+  return { emulator1, emulator2, store, first, track, player };
+}
+
+/**
+ * A redeploy: closes `first`, waits for `pausedOn`'s sessions to pause, lets `comesBack` take
+ * handshakes again and connects the next bot over the same store.
+ */
+async function restart(
+  first: Pool,
+  store: MemoryStore,
+  pausedOn: LavalinkEmulator,
+  comesBack: LavalinkEmulator,
+) {
+  await first.close();
+  await waitFor(() => pausedOn.sessions().every((session) => session.status === 'paused'), {
+    what: 'the sessions paused',
+  });
+  comesBack.resetFaults();
+  const second = bot(store);
+  await second.connect();
+  return second;
+}
+
+/**
+ * A first bot with one player on node1; node1's socket drops and its handshakes are refused, but the
+ * server lives: after the resume wait the player moves to node2, and its copy plays on in node1's
+ * paused session.
+ */
+async function movedOffNode1() {
+  const { emulator1, emulator2, store, first, track, player } = await firstBot('node1');
   const oldSession = first.getNode('node1')!.sessionId!;
   emulator1.rejectHandshake(503, 1_000_000);
   emulator1.dropConnection();
@@ -67,13 +93,7 @@ it('a restarted bot resumes the session a player was moved out of and deletes th
   const { emulator1, emulator2, store, first, track, player, oldSession } = await movedOffNode1();
   expect(emulator1.player(oldSession, player.guildId)?.track).toBeTruthy();
 
-  await first.close(); // a redeploy before node1 came back
-  await waitFor(() => emulator2.sessions().every((session) => session.status === 'paused'), {
-    what: "node2's session paused",
-  });
-  emulator1.resetFaults();
-  const second = bot(store);
-  await second.connect();
+  const second = await restart(first, store, emulator2, emulator1); // before node1 came back
   await waitFor(() => emulator1.player(oldSession, player.guildId) === undefined, {
     what: 'the copy in the old session deleted',
   });
@@ -101,13 +121,7 @@ it('keeps naming the old session until the copy there is deleted: a bot closed b
   await waitFor(() => emulator1.requestCount('player') > triesBefore, { what: 'the deletion tried' });
   expect(emulator1.player(oldSession, player.guildId)?.track).toBeTruthy();
 
-  await first.close();
-  await waitFor(() => emulator1.sessions().every((session) => session.status === 'paused'), {
-    what: "node1's session paused",
-  });
-  emulator1.resetFaults();
-  const second = bot(store);
-  await second.connect();
+  const second = await restart(first, store, emulator1, emulator1);
   await waitFor(() => emulator1.player(oldSession, player.guildId) === undefined, {
     what: 'the copy in the old session deleted',
   });
@@ -120,21 +134,8 @@ it('names the session of a node that is reconnecting when the bot saves: a copy 
   // socket was down for a moment. Only the sessions of connected nodes were saved, none of its players
   // was on that node, so the next bot opened a new session there and the copy played on (63 guilds on
   // two servers for the whole resume window).
-  emulators = [new LavalinkEmulator({ password: 'pw' }), new LavalinkEmulator({ password: 'pw' })];
-  await Promise.all(emulators.map((e) => e.start()));
-  const [emulator1, emulator2] = [emulators[0]!, emulators[1]!];
-  const store = new MemoryStore();
-  const first = bot(store);
-  await first.connect();
+  const { emulator1, emulator2, store, first, track, player } = await firstBot('node2');
   const node2 = first.getNode('node2')!;
-  await waitFor(() => node2.canResume === true, { what: 'resume configured' });
-  const track = await longTrack(first);
-  const player = await first.join({
-    guildId: guildId(1),
-    channelId: channelId(1),
-    node: 'node1',
-    play: track,
-  });
   // The late move's copy: in node2's session, which the pool does not place the player in.
   const oldSession = node2.sessionId!;
   await node2.rest.updatePlayer(player.guildId, { track: { encoded: track.encoded } });
@@ -143,13 +144,7 @@ it('names the session of a node that is reconnecting when the bot saves: a copy 
   emulator2.rejectHandshake(503, 1_000_000);
   emulator2.dropConnection(); // the bot saves and closes while node2 is reconnecting
   await waitFor(() => !node2.isReady, { what: 'node2 reconnecting' });
-  await first.close();
-  await waitFor(() => emulator1.sessions().every((session) => session.status === 'paused'), {
-    what: "node1's session paused",
-  });
-  emulator2.resetFaults();
-  const second = bot(store);
-  await second.connect();
+  const second = await restart(first, store, emulator1, emulator2);
   await waitFor(() => emulator2.player(oldSession, player.guildId) === undefined, {
     what: 'the copy in the old session deleted',
   });
