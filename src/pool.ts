@@ -529,8 +529,11 @@ export class Pool extends TypedEmitter<PoolEvents> {
         const state = this.#nodeState.get(node);
         if (state) state.sources = new Set(info.sourceManagers);
       },
-      (error: unknown) =>
-        this.emit('error', asLavafleetError(error, `reading /v4/info of node ${node.identifier}`)),
+      (error: unknown) => {
+        // Cancelled by the pool's own close, or the node was removed meanwhile: nothing to report.
+        if (this.#closed || !this.#nodeState.has(node)) return;
+        this.emit('error', asLavafleetError(error, `reading /v4/info of node ${node.identifier}`));
+      },
     );
   }
 

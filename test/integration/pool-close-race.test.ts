@@ -62,3 +62,21 @@ it('a node that comes back with a new session while the pool closes gets none of
   const playing = emulator.sessions().flatMap((session) => emulator!.players(session.id));
   expect(playing).toEqual([]);
 });
+
+it('reports no error for its own requests cancelled by the close (a /v4/info read in flight)', async () => {
+  // Seen in the soak: every bot restart that closed the pool right after a node came back emitted
+  // ERR_NODE_CLOSED for the node's /v4/info read, an error the bot can do nothing about.
+  emulator = new LavalinkEmulator({ password: 'pw' });
+  await emulator.start();
+  const pool = poolOver([emulator], { store: false });
+  const errors: Error[] = [];
+  pool.on('error', (error) => void errors.push(error));
+  emulator.setLatency({ restMs: 200 }); // the read after ready is still in flight at the close
+  await pool.connect();
+  await waitFor(() => emulator!.pendingRequests().some((request) => request.path === '/v4/info'), {
+    what: 'the /v4/info read in flight',
+  });
+  await pool.close();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(errors).toEqual([]);
+});
