@@ -69,24 +69,20 @@ export const RECENT_MOVES = 100;
  * requests per player instead of 1, and a quarter more time).
  */
 export class MoveLoad {
+  /** Per run under way (a handful at most), its players not moved yet. */
   readonly #remaining = new Map<object, number>();
-  #total = 0;
 
-  /** `run` has `remaining` players not moved yet. */
+  /** `run` has `remaining` players not moved yet; 0 once it is over. */
   report(run: object, remaining: number): void {
-    this.#total += remaining - (this.#remaining.get(run) ?? 0);
-    this.#remaining.set(run, remaining);
-  }
-
-  /** `run` is over. */
-  end(run: object): void {
-    this.#total -= this.#remaining.get(run) ?? 0;
-    this.#remaining.delete(run);
+    if (remaining > 0) this.#remaining.set(run, remaining);
+    else this.#remaining.delete(run);
   }
 
   /** The players not moved yet, over every run under way. */
   get total(): number {
-    return this.#total;
+    let total = 0;
+    for (const remaining of this.#remaining.values()) total += remaining;
+    return total;
   }
 }
 
@@ -110,7 +106,7 @@ export class MoveConcurrency {
 
   /** The run is over: its players no longer weigh on the others' limits. */
   end(): void {
-    this.#load?.end(this);
+    this.#load?.report(this, 0);
   }
 
   /** The most moves in flight, stalled ones included (see {@link runAdaptive}). */
